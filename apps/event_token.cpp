@@ -1,0 +1,67 @@
+// event-token: mints a JWT signed with SECRET_KEY / ALGORITHM for the consumer.
+#include "auth/token_minter.hpp"
+#include "core/cli_main.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+namespace {
+
+// "30d", "12h", "15m", "45s" or plain seconds; "0" or "never": no expiry.
+std::optional<std::int64_t> parse_ttl(const std::string& text) {
+  if (text == "never" || text == "0") return std::nullopt;
+  std::size_t used = 0;
+  long long value = 0;
+  try {
+    value = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    throw evs::core::config_error("--ttl: expected a duration such as 30d, 12h, 15m or 3600");
+  }
+  const std::string unit = text.substr(used);
+  std::int64_t factor = 0;
+  if (unit.empty() || unit == "s") factor = 1;
+  if (unit == "m") factor = 60;
+  if (unit == "h") factor = 3600;
+  if (unit == "d") factor = 86400;
+  if (factor == 0 || value < 0)
+    throw evs::core::config_error("--ttl: expected a duration such as 30d, 12h, 15m or 3600");
+  return value * factor;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"event-token: prints a JWT for event-consumer, signed with SECRET_KEY/ALGORITHM",
+               "event-token"};
+  app.set_version_flag("--version", EVS_VERSION);
+  app.add_option("--env-file", "read settings from this file instead of ./.env");
+  evs::core::settings settings{app};
+  settings.declare("SECRET_KEY", "", "HMAC key (required)");
+  settings.declare("ALGORITHM", "HS256", "HS256, HS384 or HS512");
+  std::string subject = "event-propagator";
+  std::string scope = "events:write";
+  std::string ttl = "30d";
+  bool all_scopes = false;
+  app.add_option("--sub", subject, "subject (who the token is for)")->capture_default_str();
+  app.add_option("--scope", scope,
+                 "space-separated scopes: events:read events:write events:admin")
+      ->capture_default_str();
+  app.add_flag("--all-scopes", all_scopes, "omit the scope claim: the token has every scope");
+  app.add_option("--ttl", ttl, "lifetime: 30d, 12h, 15m, seconds, or never")->capture_default_str();
+
+  return evs::core::cli_main(app, argc, argv, [&] {
+    const auto secret = settings.optional_text("SECRET_KEY");
+    if (!secret) throw evs::core::config_error("SECRET_KEY: must be set");
+    const auto algorithm =
+        *evs::auth::parse_jwt_algorithm(settings.choice("ALGORITHM", {"HS256", "HS384", "HS512"}));
+    evs::auth::token_request request;
+    request.subject = subject;
+    if (!all_scopes) request.scope = scope;
+    request.issued_at = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    request.lifetime_seconds = parse_ttl(ttl);
+    std::puts(evs::auth::mint_token(request, *secret, algorithm).c_str());
+    return 0;
+  });
+}

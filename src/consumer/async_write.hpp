@@ -1,0 +1,40 @@
+#pragma once
+// Awaiting the batch writer from a connection's coroutine: the commit completes on a writer
+// thread, and the coroutine resumes on its own I/O thread.
+#include "consumer/batch_writer.hpp"
+
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+
+#include <memory>
+
+namespace evs::consumer {
+
+template <class CompletionToken>
+auto async_commit(batch_writer& writer, std::vector<core::new_event> events,
+                  CompletionToken&& token) {
+  using signature = void(result<storage::insert_outcome>);
+  return boost::asio::async_initiate<CompletionToken, signature>(
+      [&writer](auto handler, std::vector<core::new_event> batch) {
+        using handler_type = decltype(handler);
+        auto executor = boost::asio::get_associated_executor(handler);
+        // The work guard keeps the I/O thread running while the commit is pending,
+        // even when shutdown has closed everything else on it.
+        auto state = std::make_shared<std::pair<handler_type, decltype(boost::asio::make_work_guard(executor))>>(
+            std::move(handler), boost::asio::make_work_guard(executor));
+        auto complete = [state](result<storage::insert_outcome> outcome) {
+          auto ex = state->second.get_executor();
+          boost::asio::post(ex, [state, outcome = std::move(outcome)]() mutable {
+            std::move(state->first)(std::move(outcome));
+            state->second.reset();
+          });
+        };
+        auto queued = writer.submit(std::move(batch), complete);
+        if (!queued) complete(queued.error());
+      },
+      token, std::move(events));
+}
+
+}  // namespace evs::consumer

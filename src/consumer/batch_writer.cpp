@@ -1,0 +1,103 @@
+#include "consumer/batch_writer.hpp"
+
+#include <algorithm>
+
+namespace evs::consumer {
+
+batch_writer::batch_writer(storage::event_store& store, const batch_writer_config& config)
+    : store_{store}, config_{config} {
+  const std::size_t writers = std::max<std::size_t>(1, config.writers);
+  for (std::size_t i = 0; i < writers; ++i) threads_.emplace_back([this] { writer_loop(); });
+}
+
+batch_writer::~batch_writer() { stop(); }
+
+result<void> batch_writer::submit(std::vector<core::new_event> events, completion done) {
+  {
+    const std::lock_guard lock{mutex_};
+    if (stopping_) return errc::shutting_down;
+    // A request larger than the whole queue still goes through when the queue is empty.
+    if (queued_events_ != 0 && queued_events_ + events.size() > config_.queue_capacity)
+      return errc::queue_full;
+    queued_events_ += events.size();
+    queue_.push_back({std::move(events), std::move(done)});
+  }
+  work_available_.notify_one();
+  return {};
+}
+
+void batch_writer::stop() {
+  {
+    const std::lock_guard lock{mutex_};
+    if (stopping_ && threads_.empty()) return;
+    stopping_ = true;
+  }
+  work_available_.notify_all();
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  threads_.clear();
+}
+
+std::size_t batch_writer::queued_events() const {
+  const std::lock_guard lock{mutex_};
+  return queued_events_;
+}
+
+bool batch_writer::running() const {
+  const std::lock_guard lock{mutex_};
+  return !stopping_;
+}
+
+void batch_writer::writer_loop() {
+  std::vector<pending> group;
+  for (;;) {
+    bool more = false;
+    {
+      std::unique_lock lock{mutex_};
+      work_available_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued is committed
+      // Take whole requests: a request is never split across transactions.
+      std::size_t taken = 0;
+      while (!queue_.empty() &&
+             (group.empty() || taken + queue_.front().events.size() <= config_.max_batch)) {
+        taken += queue_.front().events.size();
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      queued_events_ -= taken;
+      more = !queue_.empty();
+    }
+    // Another writer may commit the rest while this one is busy.
+    if (more) work_available_.notify_one();
+    commit(group);
+    group.clear();
+  }
+}
+
+void batch_writer::commit(std::vector<pending>& group) {
+  if (group.size() == 1) {
+    auto outcome = store_.insert(group.front().events);
+    group.front().done(std::move(outcome));
+    return;
+  }
+  std::vector<core::new_event> all;
+  std::size_t total = 0;
+  for (const auto& p : group) total += p.events.size();
+  all.reserve(total);
+  for (auto& p : group) std::move(p.events.begin(), p.events.end(), std::back_inserter(all));
+
+  auto outcome = store_.insert(all);
+  std::size_t offset = 0;
+  for (auto& p : group) {
+    const std::size_t count = p.events.size();
+    if (outcome) {
+      const auto first = outcome->begin() + static_cast<std::ptrdiff_t>(offset);
+      p.done(storage::insert_outcome(first, first + static_cast<std::ptrdiff_t>(count)));
+    } else {
+      p.done(outcome.error());
+    }
+    offset += count;
+  }
+}
+
+}  // namespace evs::consumer

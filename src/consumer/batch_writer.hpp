@@ -1,0 +1,63 @@
+#pragma once
+// Group commit: requests put their validated events on a bounded queue; each writer thread
+// takes everything queued (up to a batch limit), commits it in one transaction, and only
+// then completes every request in it. A full queue is refused at once (503 + Retry-After).
+#include "core/errc.hpp"
+#include "core/event.hpp"
+#include "storage/event_store.hpp"
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace evs::consumer {
+
+struct batch_writer_config {
+  std::size_t queue_capacity = 100'000;  // events waiting for a commit
+  std::size_t max_batch = 20'000;        // events per transaction
+  std::size_t writers = 1;               // threads committing in parallel
+};
+
+class batch_writer {
+ public:
+  using completion = std::function<void(result<storage::insert_outcome>)>;
+
+  batch_writer(storage::event_store& store, const batch_writer_config& config);
+  ~batch_writer();
+  batch_writer(const batch_writer&) = delete;
+  batch_writer& operator=(const batch_writer&) = delete;
+
+  // Queues one request's events. On success `done` runs later on a writer thread with the
+  // outcome of the commit; on errc::queue_full or errc::shutting_down it is never called.
+  result<void> submit(std::vector<core::new_event> events, completion done);
+
+  // Refuses new work, commits what is queued, joins the writers. Idempotent.
+  void stop();
+
+  std::size_t queued_events() const;
+  bool running() const;
+
+ private:
+  struct pending {
+    std::vector<core::new_event> events;
+    completion done;
+  };
+
+  void writer_loop();
+  void commit(std::vector<pending>& group);
+
+  storage::event_store& store_;
+  batch_writer_config config_;
+  mutable std::mutex mutex_;
+  std::condition_variable work_available_;
+  std::deque<pending> queue_;
+  std::size_t queued_events_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace evs::consumer

@@ -1,0 +1,37 @@
+#include "consumer/consumer_app.hpp"
+
+#include "auth/token_verifier.hpp"
+#include "consumer/event_api.hpp"
+#include "core/log.hpp"
+#include "server/http_server.hpp"
+#include "storage/store_factory.hpp"
+
+namespace evs::consumer {
+
+int run_consumer(const consumer_config& config,
+                 const std::function<void(std::uint16_t)>& on_listening) {
+  const auto store = storage::open_event_store(config.storage);
+  batch_writer writer{*store, config.writer};
+  const auth::token_verifier verifier{config.secret_key, config.algorithm};
+  const core::system_time_source clock;
+  api_options options;
+  options.limits = config.limits;
+  options.max_body_bytes = config.server.body_limit;
+  options.retry_after = config.retry_after;
+  event_api api{*store, writer, verifier, clock, options};
+
+  server::http_server server{config.server, api};
+  log::info("event-consumer listening",
+            {{"address", "http://" + config.server.host + ":" + std::to_string(server.port())},
+             {"storage", std::holds_alternative<storage::sqlite_config>(config.storage)
+                             ? "sqlite:" + std::get<storage::sqlite_config>(config.storage).path
+                             : std::string{"postgresql"}}});
+  if (on_listening) on_listening(server.port());
+  server.run();
+  // The server has drained; commit whatever is still queued before the store closes.
+  writer.stop();
+  log::info("event-consumer stopped");
+  return 0;
+}
+
+}  // namespace evs::consumer

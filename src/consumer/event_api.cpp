@@ -1,0 +1,266 @@
+#include "consumer/event_api.hpp"
+
+#include "consumer/async_write.hpp"
+#include "consumer/responses.hpp"
+#include "core/cursor.hpp"
+#include "core/event_json.hpp"
+#include "core/rfc3339.hpp"
+#include "core/uuid.hpp"
+#include "server/query_string.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <charconv>
+#include <variant>
+
+namespace evs::consumer {
+
+namespace asio = boost::asio;
+using server::http_request;
+using server::http_response;
+
+namespace {
+
+// application/json, or any +json type, parameters allowed; an absent type is read as JSON
+// (as FastAPI does).
+bool is_json_content_type(std::string_view type) {
+  if (type.empty()) return true;
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  std::string lower{type};
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "application/json" || lower.ends_with("+json");
+}
+
+std::optional<std::int64_t> parse_id(std::string_view text) {
+  std::int64_t id = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size() || id <= 0)
+    return std::nullopt;
+  return id;
+}
+
+http_response invalid_id() {
+  return validation_failed({{boost::json::array{"path", "id"},
+                             "Input should be a valid positive integer", "int_parsing"}});
+}
+
+void fill_server_fields(std::vector<core::new_event>& events, std::int64_t received_at_us) {
+  for (auto& e : events) {
+    if (e.event_id.empty()) e.event_id = core::make_uuid_v7();
+    e.received_at_us = received_at_us;
+  }
+}
+
+core::stored_event as_stored(core::new_event&& e, std::int64_t id) {
+  return {id, std::move(e.event_id), std::move(e.event_type), std::move(e.payload_json),
+          std::move(e.occurred_at), e.received_at_us};
+}
+
+http_response event_response(unsigned status, const core::stored_event& e) {
+  auto res = json_response(status, core::event_json(e));
+  res.header("Location", "/api/events/" + std::to_string(e.id));
+  return res;
+}
+
+// Reads the list filters; every bad parameter is reported, as for bodies.
+std::variant<core::list_query, std::vector<core::field_error>> read_list_query(
+    std::string_view query_text) {
+  core::list_query q;
+  std::vector<core::field_error> errors;
+  const auto params = server::parse_query(query_text);
+  if (!params) {
+    errors.push_back({boost::json::array{"query"}, "Malformed query string", "query_parsing"});
+    return errors;
+  }
+  auto at = [](std::string_view name) { return boost::json::array{"query", name}; };
+  for (const auto& [key, value] : *params) {
+    if (key == "event_type") {
+      q.event_type = value;
+    } else if (key == "event_id") {
+      q.event_id = value;
+    } else if (key == "since" || key == "until") {
+      const auto t = core::parse_rfc3339(value);
+      if (!t)
+        errors.push_back({at(key), "Input should be an RFC 3339 timestamp", "datetime_parsing"});
+      else
+        (key == "since" ? q.since_us : q.until_us) = *t;
+    } else if (key == "limit") {
+      std::size_t limit = 0;
+      const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
+      if (ec != std::errc{} || ptr != value.data() + value.size() || limit < 1 || limit > 1000)
+        errors.push_back({at(key), "Input should be an integer from 1 to 1000", "limit_range"});
+      else
+        q.limit = limit;
+    } else if (key == "cursor") {
+      if (value.empty()) continue;
+      const auto after = core::decode_cursor(value);
+      if (!after)
+        errors.push_back({at(key), "Invalid cursor: pass back a next_cursor unchanged",
+                          "cursor_invalid"});
+      else
+        q.after_id = *after;
+    }
+  }
+  if (!errors.empty()) return errors;
+  return q;
+}
+
+}  // namespace
+
+event_api::event_api(storage::event_store& store, batch_writer& writer,
+                     const auth::token_verifier& verifier, const core::time_source& clock,
+                     const api_options& options)
+    : store_{store},
+      writer_{writer},
+      verifier_{verifier},
+      clock_{clock},
+      options_{options},
+      blocking_pool_{store.max_concurrent_writers() + 4} {}
+
+event_api::~event_api() { blocking_pool_.join(); }
+
+template <class Function>
+auto event_api::offload(Function f) -> asio::awaitable<decltype(f())> {
+  co_return co_await asio::co_spawn(
+      blocking_pool_, [f = std::move(f)]() -> asio::awaitable<decltype(f())> { co_return f(); },
+      asio::use_awaitable);
+}
+
+std::optional<http_response> event_api::on_headers(const http_request& head) {
+  const auto r = match_route(head.method, head.path);
+  if (r.target == endpoint::not_found) return detail_response(404, "Not Found");
+  if (r.target == endpoint::method_not_allowed) return method_not_allowed(r.allow);
+
+  const auto rule = access_for(r.target);
+  if (rule.token_required) {
+    const auto now_s = clock_.now_us() / 1'000'000;
+    const auto token = verifier_.verify_header(head.authorization, now_s);
+    if (token.status != auth::token_status::ok) return unauthorized(token.status);
+    if (rule.scope && !token.scopes.has(*rule.scope)) return forbidden(*rule.scope);
+  }
+  if (has_body(r.target)) {
+    if (!is_json_content_type(head.content_type))
+      return detail_response(415, "Unsupported Media Type: send application/json");
+    if (head.content_length && *head.content_length > options_.max_body_bytes)
+      return detail_response(413, "Request body too large: at most " +
+                                      std::to_string(options_.max_body_bytes) + " bytes");
+  }
+  return std::nullopt;
+}
+
+asio::awaitable<http_response> event_api::on_request(http_request request) {
+  const auto r = match_route(request.method, request.path);
+  switch (r.target) {
+    case endpoint::ingest: co_return co_await ingest(request);
+    case endpoint::ready: co_return co_await ready();
+    case endpoint::health: co_return json_response(200, R"({"status":"ok"})");
+    case endpoint::create_event: co_return co_await create(request);
+    case endpoint::list_events: co_return co_await list(request);
+    case endpoint::get_event: co_return co_await get(r.id);
+    case endpoint::replace_event: co_return co_await update(r.id, request, true);
+    case endpoint::patch_event: co_return co_await update(r.id, request, false);
+    case endpoint::delete_event: co_return co_await remove(r.id);
+    case endpoint::method_not_allowed: co_return method_not_allowed(r.allow);
+    case endpoint::not_found: break;
+  }
+  co_return detail_response(404, "Not Found");
+}
+
+asio::awaitable<http_response> event_api::ingest(const http_request& request) {
+  auto parsed = core::parse_event_batch(request.body, options_.limits);
+  if (parsed.too_many)
+    co_return detail_response(413, "Too many events: at most " +
+                                       std::to_string(options_.limits.max_batch) + " per request");
+  if (!parsed.errors.empty()) co_return validation_failed(parsed.errors);
+
+  fill_server_fields(parsed.events, clock_.now_us());
+  const auto outcome =
+      co_await async_commit(writer_, std::move(parsed.events), asio::use_awaitable);
+  if (!outcome) co_return error_response(outcome.error(), options_.retry_after);
+
+  std::size_t accepted = 0;
+  for (const auto& id : *outcome)
+    if (id) ++accepted;
+  co_return json_response(200, R"({"status_code":"200","accepted":)" + std::to_string(accepted) +
+                                   R"(,"duplicates":)" +
+                                   std::to_string(outcome->size() - accepted) + "}");
+}
+
+asio::awaitable<http_response> event_api::create(const http_request& request) {
+  auto parsed = core::parse_single_event(request.body, options_.limits);
+  if (!parsed.errors.empty()) co_return validation_failed(parsed.errors);
+  fill_server_fields(parsed.events, clock_.now_us());
+  auto event = parsed.events.front();
+  const auto outcome =
+      co_await async_commit(writer_, std::move(parsed.events), asio::use_awaitable);
+  if (!outcome) co_return error_response(outcome.error(), options_.retry_after);
+  if (const auto id = outcome->front()) co_return event_response(201, as_stored(std::move(event), *id));
+
+  // Already stored under this event_id: answer with what is stored, as an idempotent replay.
+  const auto existing =
+      co_await offload([this, &event] { return store_.get_by_event_id(event.event_id); });
+  if (!existing) co_return error_response(existing.error(), options_.retry_after);
+  co_return event_response(200, *existing);
+}
+
+asio::awaitable<http_response> event_api::list(const http_request& request) {
+  auto query = read_list_query(request.query);
+  if (auto* errors = std::get_if<std::vector<core::field_error>>(&query))
+    co_return validation_failed(*errors);
+  const auto& q = std::get<core::list_query>(query);
+  const auto page = co_await offload([this, &q] { return store_.list(q); });
+  if (!page) co_return error_response(page.error(), options_.retry_after);
+
+  std::string body = R"({"items":[)";
+  for (std::size_t i = 0; i < page->items.size(); ++i) {
+    if (i != 0) body.push_back(',');
+    core::append_event_json(body, page->items[i]);
+  }
+  body += R"(],"next_cursor":)";
+  if (page->has_more)
+    body += "\"" + core::encode_cursor(page->items.back().id) + "\"";
+  else
+    body += "null";
+  body += "}";
+  co_return json_response(200, std::move(body));
+}
+
+asio::awaitable<http_response> event_api::get(const std::string& id_text) {
+  const auto id = parse_id(id_text);
+  if (!id) co_return invalid_id();
+  const auto event = co_await offload([this, id] { return store_.get(*id); });
+  if (!event) co_return error_response(event.error(), options_.retry_after);
+  co_return json_response(200, core::event_json(*event));
+}
+
+asio::awaitable<http_response> event_api::update(const std::string& id_text,
+                                                 const http_request& request, bool replace) {
+  const auto id = parse_id(id_text);
+  if (!id) co_return invalid_id();
+  const auto parsed = core::parse_event_update(request.body, replace, options_.limits);
+  if (!parsed.errors.empty()) co_return validation_failed(parsed.errors);
+  const auto event = co_await offload([this, id, &parsed] { return store_.update(*id, parsed.update); });
+  if (!event) co_return error_response(event.error(), options_.retry_after);
+  co_return json_response(200, core::event_json(*event));
+}
+
+asio::awaitable<http_response> event_api::remove(const std::string& id_text) {
+  const auto id = parse_id(id_text);
+  if (!id) co_return invalid_id();
+  const auto removed = co_await offload([this, id] { return store_.remove(*id); });
+  if (!removed) co_return error_response(removed.error(), options_.retry_after);
+  http_response res;
+  res.status = 204;
+  co_return res;
+}
+
+asio::awaitable<http_response> event_api::ready() {
+  const auto ping = co_await offload([this] { return store_.ping(); });
+  if (!ping) co_return error_response(ping.error(), options_.retry_after);
+  if (!writer_.running()) co_return error_response(errc::shutting_down, options_.retry_after);
+  co_return json_response(200, R"({"status":"ready"})");
+}
+
+}  // namespace evs::consumer

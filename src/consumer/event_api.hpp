@@ -1,0 +1,55 @@
+#pragma once
+// The consumer's HTTP API: routing, token and scope checks, and the handlers of DESIGN.md.
+#include "auth/token_verifier.hpp"
+#include "consumer/batch_writer.hpp"
+#include "consumer/router.hpp"
+#include "core/time_source.hpp"
+#include "core/validation.hpp"
+#include "server/request_handler.hpp"
+#include "storage/event_store.hpp"
+
+#include <boost/asio/thread_pool.hpp>
+
+#include <chrono>
+
+namespace evs::consumer {
+
+struct api_options {
+  core::validation_limits limits;
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::chrono::seconds retry_after{1};
+};
+
+class event_api final : public server::request_handler {
+ public:
+  event_api(storage::event_store& store, batch_writer& writer, const auth::token_verifier& verifier,
+            const core::time_source& clock, const api_options& options);
+  ~event_api() override;
+
+  std::optional<server::http_response> on_headers(const server::http_request& head) override;
+  boost::asio::awaitable<server::http_response> on_request(server::http_request request) override;
+
+ private:
+  boost::asio::awaitable<server::http_response> ingest(const server::http_request& request);
+  boost::asio::awaitable<server::http_response> create(const server::http_request& request);
+  boost::asio::awaitable<server::http_response> list(const server::http_request& request);
+  boost::asio::awaitable<server::http_response> get(const std::string& id);
+  boost::asio::awaitable<server::http_response> update(const std::string& id,
+                                                       const server::http_request& request,
+                                                       bool replace);
+  boost::asio::awaitable<server::http_response> remove(const std::string& id);
+  boost::asio::awaitable<server::http_response> ready();
+
+  // Runs a blocking storage call off the I/O threads.
+  template <class Function>
+  auto offload(Function f) -> boost::asio::awaitable<decltype(f())>;
+
+  storage::event_store& store_;
+  batch_writer& writer_;
+  const auth::token_verifier& verifier_;
+  const core::time_source& clock_;
+  api_options options_;
+  boost::asio::thread_pool blocking_pool_;
+};
+
+}  // namespace evs::consumer

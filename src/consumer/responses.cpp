@@ -1,0 +1,63 @@
+#include "consumer/responses.hpp"
+
+#include "core/errc.hpp"
+#include "core/json_text.hpp"
+
+namespace evs::consumer {
+
+server::http_response json_response(unsigned status, std::string body) {
+  server::http_response res;
+  res.status = status;
+  res.body = std::move(body);
+  return res;
+}
+
+server::http_response detail_response(unsigned status, std::string_view detail) {
+  std::string body = R"({"detail":)";
+  core::append_json_string(body, detail);
+  body += "}";
+  return json_response(status, std::move(body));
+}
+
+server::http_response error_response(const boost::system::error_code& ec,
+                                     std::chrono::seconds retry_after) {
+  if (ec.category() == error_category()) {
+    switch (static_cast<errc>(ec.value())) {
+      case errc::not_found: return detail_response(404, "Event not found");
+      case errc::bad_cursor: return detail_response(422, "Invalid cursor");
+      case errc::queue_full:
+      case errc::storage_unavailable:
+      case errc::shutting_down: {
+        auto res = detail_response(503, ec.message() + ": retry later");
+        res.header("Retry-After", std::to_string(retry_after.count()));
+        return res;
+      }
+      case errc::storage_failure: break;
+    }
+  }
+  // Internals stay in the log; the client learns only that it failed.
+  return detail_response(500, "Internal server error");
+}
+
+server::http_response unauthorized(auth::token_status status) {
+  auto res = detail_response(401, auth::token_status_message(status));
+  res.header("WWW-Authenticate", "Bearer");
+  return res;
+}
+
+server::http_response forbidden(auth::scope needed) {
+  return detail_response(403, "Not enough permissions: the token needs the scope " +
+                                  std::string{auth::scope_name(needed)});
+}
+
+server::http_response validation_failed(const std::vector<core::field_error>& errors) {
+  return json_response(422, core::validation_error_body(errors));
+}
+
+server::http_response method_not_allowed(std::string allow) {
+  auto res = detail_response(405, "Method Not Allowed");
+  res.header("Allow", std::move(allow));
+  return res;
+}
+
+}  // namespace evs::consumer

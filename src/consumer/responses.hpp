@@ -1,0 +1,29 @@
+#pragma once
+// Every error response of the API is built here; errc -> HTTP status happens in error_response
+// and nowhere else.
+#include "auth/scopes.hpp"
+#include "auth/token_verifier.hpp"
+#include "core/validation.hpp"
+#include "server/http_message.hpp"
+
+#include <boost/system/error_code.hpp>
+
+#include <chrono>
+#include <string_view>
+#include <vector>
+
+namespace evs::consumer {
+
+server::http_response json_response(unsigned status, std::string body);
+server::http_response detail_response(unsigned status, std::string_view detail);
+
+// Storage and queue errors (evs::errc) -> 404 / 503 + Retry-After / 500.
+server::http_response error_response(const boost::system::error_code& ec,
+                                     std::chrono::seconds retry_after);
+
+server::http_response unauthorized(auth::token_status status);
+server::http_response forbidden(auth::scope needed);
+server::http_response validation_failed(const std::vector<core::field_error>& errors);
+server::http_response method_not_allowed(std::string allow);
+
+}  // namespace evs::consumer

@@ -1,0 +1,62 @@
+#include "core/log.hpp"
+
+#include "core/rfc3339.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+
+namespace evs::log {
+namespace {
+
+std::atomic<format> current_format{format::text};
+std::atomic<level> current_level{level::info};
+
+const char* level_name(level l) {
+  switch (l) {
+    case level::debug: return "debug";
+    case level::info: return "info";
+    case level::warn: return "warn";
+    case level::error: return "error";
+  }
+  return "info";
+}
+
+std::string quoted(std::string_view s) { return boost::json::serialize(boost::json::string{s}); }
+
+}  // namespace
+
+void configure(format f, level min_level) {
+  current_format = f;
+  current_level = min_level;
+}
+
+bool enabled(level l) { return l >= current_level.load(std::memory_order_relaxed); }
+
+void write(level l, std::string_view message, std::initializer_list<field> fields) {
+  if (!enabled(l)) return;
+  const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  std::string line;
+  if (current_format.load(std::memory_order_relaxed) == format::json) {
+    line = "{\"ts\":\"" + core::format_rfc3339(now) + "\",\"level\":\"" + level_name(l) +
+           "\",\"msg\":" + quoted(message);
+    for (const auto& f : fields) line += "," + quoted(f.key) + ":" + quoted(f.value);
+    line += "}\n";
+  } else {
+    line = core::format_rfc3339(now) + " " + level_name(l) + " " + std::string{message};
+    for (const auto& f : fields) {
+      const bool needs_quotes = f.value.empty() || f.value.find_first_of(" \"=") != std::string::npos;
+      line += " " + std::string{f.key} + "=" + (needs_quotes ? quoted(f.value) : f.value);
+    }
+    line += "\n";
+  }
+  // One fwrite per line keeps lines whole when several threads log at once.
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+}  // namespace evs::log

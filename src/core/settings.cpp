@@ -1,0 +1,71 @@
+#include "core/settings.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace evs::core {
+
+std::string flag_name(const std::string& key) {
+  std::string flag = "--";
+  for (char c : key)
+    flag.push_back(c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return flag;
+}
+
+void settings::declare(const std::string& key, const std::string& default_value,
+                       const std::string& help) {
+  auto& value = values_[key];
+  value = default_value;
+  auto* option = app_.add_option(flag_name(key), value, help)->envname(key);
+  if (!default_value.empty()) option->default_str(default_value);
+  option->option_text(default_value.empty() ? "[env " + key + "]"
+                                            : "[env " + key + ", default " + default_value + "]");
+}
+
+std::string settings::text(const std::string& key) const { return values_.at(key); }
+
+std::optional<std::string> settings::optional_text(const std::string& key) const {
+  const auto& value = values_.at(key);
+  if (value.empty()) return std::nullopt;
+  return value;
+}
+
+std::int64_t settings::integer(const std::string& key, std::int64_t min, std::int64_t max) const {
+  const auto& value = values_.at(key);
+  std::int64_t parsed = 0;
+  const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+  if (ec != std::errc{} || ptr != value.data() + value.size() || parsed < min || parsed > max)
+    throw config_error(key + ": must be an integer from " + std::to_string(min) + " to " +
+                       std::to_string(max) + ", got '" + value + "'");
+  return parsed;
+}
+
+double settings::number(const std::string& key, double min, double max) const {
+  const auto& value = values_.at(key);
+  double parsed = 0;
+  const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+  if (ec != std::errc{} || ptr != value.data() + value.size() || !(parsed >= min && parsed <= max))
+    throw config_error(key + ": must be a number from " + CLI::detail::to_string(min) + " to " +
+                       CLI::detail::to_string(max) + ", got '" + value + "'");
+  return parsed;
+}
+
+std::string settings::choice(const std::string& key,
+                             std::initializer_list<const char*> choices) const {
+  const auto& value = values_.at(key);
+  std::string allowed;
+  for (const char* c : choices) {
+    const std::string candidate{c};
+    if (std::equal(candidate.begin(), candidate.end(), value.begin(), value.end(),
+                   [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) ==
+                                               std::tolower(static_cast<unsigned char>(b)); }))
+      return candidate;
+    allowed += allowed.empty() ? candidate : ", " + candidate;
+  }
+  throw config_error(key + ": must be one of " + allowed + ", got '" + value + "'");
+}
+
+}  // namespace evs::core

@@ -1,0 +1,43 @@
+#pragma once
+// Configuration keys declared once, with default and help text. Each key becomes a flag
+// (PORT -> --port) that falls back to the environment variable of the same name, which in
+// turn falls back to `.env` (loaded into the environment beforehand). Typed getters validate
+// and throw config_error with a message that names the key.
+#include <CLI/App.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace evs::core {
+
+class config_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class settings {
+ public:
+  explicit settings(CLI::App& app) : app_{app} {}
+
+  // An empty default means "unset unless given".
+  void declare(const std::string& key, const std::string& default_value, const std::string& help);
+
+  std::string text(const std::string& key) const;
+  std::optional<std::string> optional_text(const std::string& key) const;
+  std::int64_t integer(const std::string& key, std::int64_t min, std::int64_t max) const;
+  double number(const std::string& key, double min, double max) const;
+  // One of `choices`, compared case-insensitively; returns the choice as declared.
+  std::string choice(const std::string& key, std::initializer_list<const char*> choices) const;
+
+ private:
+  CLI::App& app_;
+  std::map<std::string, std::string> values_;
+};
+
+// "DB_PATH" -> "--db-path"
+std::string flag_name(const std::string& key);
+
+}  // namespace evs::core

@@ -1,0 +1,35 @@
+#pragma once
+// Plain request/response types: handlers see no Beast types, so they are tested without sockets.
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace evs::server {
+
+struct http_request {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // path and query as sent
+  std::string path;    // without the query
+  std::string query;   // after '?', still percent-encoded
+  std::string authorization;
+  std::string content_type;
+  std::optional<std::size_t> content_length;
+  std::string body;
+  std::string request_id;
+};
+
+struct http_response {
+  unsigned status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  bool close = false;  // close the connection after sending
+
+  http_response& header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+};
+
+}  // namespace evs::server

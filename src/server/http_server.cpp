@@ -1,0 +1,170 @@
+#include "server/http_server.hpp"
+
+#include "core/log.hpp"
+#include "server/session.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <stdexcept>
+#include <sys/socket.h>
+#include <thread>
+
+namespace evs::server {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+struct http_server::worker {
+  // Declared first so it outlives the io_context, whose destructor ends pending sessions.
+  session_registry registry;
+  asio::io_context ioc{1};
+  tcp::acceptor acceptor{ioc};
+  std::thread thread;
+};
+
+namespace {
+
+void open_acceptor(tcp::acceptor& acceptor, const tcp::endpoint& endpoint) {
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(asio::socket_base::reuse_address(true));
+  // Every worker binds the same port; the kernel spreads new connections among them.
+  const int on = 1;
+  if (::setsockopt(acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0)
+    throw std::runtime_error("cannot set SO_REUSEPORT");
+  acceptor.bind(endpoint);
+  acceptor.listen(asio::socket_base::max_listen_connections);
+}
+
+asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, const server_config& config,
+                                  request_handler& handler, session_registry& registry) {
+  for (;;) {
+    auto [ec, socket] =
+        co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+    if (ec) {
+      // Out of file descriptors and the like: note it and keep serving the rest.
+      log::warn("accept failed", {{"error", ec.message()}});
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true));
+    asio::co_spawn(acceptor.get_executor(),
+                   run_session(std::move(socket), config, handler, registry),
+                   [](const std::exception_ptr& e) {
+                     if (!e) return;
+                     try {
+                       std::rethrow_exception(e);
+                     } catch (const std::exception& ex) {
+                       log::error("connection failed", {{"error", ex.what()}});
+                     }
+                   });
+  }
+}
+
+}  // namespace
+
+http_server::http_server(const server_config& config, request_handler& handler)
+    : config_{config}, handler_{handler} {
+  const std::size_t threads =
+      config.threads != 0 ? config.threads : std::max(1U, std::thread::hardware_concurrency());
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(config.host, ec);
+  if (ec) throw std::runtime_error("HOST: not an IP address: " + config.host);
+  tcp::endpoint endpoint{address, config.port};
+  for (std::size_t i = 0; i < threads; ++i) {
+    auto w = std::make_unique<worker>();
+    try {
+      open_acceptor(w->acceptor, endpoint);
+    } catch (const std::exception& e) {
+      throw std::runtime_error("PORT: cannot listen on " + config.host + ":" +
+                               std::to_string(endpoint.port()) + ": " + e.what());
+    }
+    // Port 0 picks a free port once; the other workers join the same one.
+    endpoint.port(w->acceptor.local_endpoint().port());
+    workers_.push_back(std::move(w));
+  }
+  port_ = endpoint.port();
+}
+
+http_server::~http_server() {
+  stop();
+  for (auto& w : workers_)
+    if (w->thread.joinable()) {
+      w->ioc.stop();
+      w->thread.join();
+    }
+}
+
+void http_server::stop() {
+  {
+    const std::lock_guard lock{mutex_};
+    stop_requested_ = true;
+  }
+  changed_.notify_all();
+}
+
+void http_server::begin_shutdown() {
+  for (auto& w : workers_) {
+    asio::post(w->ioc, [&w = *w] {
+      w.registry.stopping = true;
+      boost::system::error_code ignored;
+      w.acceptor.close(ignored);
+      // Idle keep-alive connections go now; busy ones close after their response.
+      for (auto& s : w.registry.sessions)
+        if (s.idle) s.socket->close(ignored);
+    });
+  }
+}
+
+void http_server::run() {
+  asio::signal_set signals{workers_.front()->ioc};
+  if (config_.handle_signals) {
+    signals.add(SIGINT);
+    signals.add(SIGTERM);
+    signals.async_wait([this](const boost::system::error_code& ec, int signal) {
+      if (ec) return;
+      log::info("signal received, shutting down", {{"signal", std::to_string(signal)}});
+      stop();
+    });
+  }
+  for (auto& w : workers_) {
+    asio::co_spawn(w->ioc, accept_loop(w->acceptor, config_, handler_, w->registry),
+                   asio::detached);
+    {
+      const std::lock_guard lock{mutex_};
+      ++running_threads_;
+    }
+    w->thread = std::thread{[this, &w = *w] {
+      w.ioc.run();
+      {
+        const std::lock_guard lock{mutex_};
+        --running_threads_;
+      }
+      changed_.notify_all();
+    }};
+  }
+
+  std::unique_lock lock{mutex_};
+  changed_.wait(lock, [this] { return stop_requested_; });
+  lock.unlock();
+  asio::post(workers_.front()->ioc, [&signals] { signals.cancel(); });
+  begin_shutdown();
+
+  lock.lock();
+  const bool drained = changed_.wait_for(lock, config_.shutdown_timeout,
+                                         [this] { return running_threads_ == 0; });
+  lock.unlock();
+  if (!drained) {
+    log::warn("shutdown timeout reached, closing remaining connections");
+    for (auto& w : workers_) w->ioc.stop();
+  }
+  for (auto& w : workers_) w->thread.join();
+}
+
+}  // namespace evs::server

@@ -1,0 +1,49 @@
+#pragma once
+// Listener: one io_context and one SO_REUSEPORT acceptor per I/O thread, so connections are
+// spread by the kernel and a connection's work never crosses threads.
+#include "server/request_handler.hpp"
+#include "server/server_config.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace evs::server {
+
+class http_server {
+ public:
+  // Binds at once (throws std::runtime_error naming HOST/PORT when it cannot).
+  http_server(const server_config& config, request_handler& handler);
+  ~http_server();
+  http_server(const http_server&) = delete;
+  http_server& operator=(const http_server&) = delete;
+
+  std::uint16_t port() const { return port_; }
+
+  // Serves until stop() or SIGINT/SIGTERM, then drains in-flight requests for at most
+  // shutdown_timeout. Returns with all I/O threads joined.
+  void run();
+
+  // Thread-safe; may be called before or during run().
+  void stop();
+
+ private:
+  struct worker;
+
+  void begin_shutdown();
+
+  server_config config_;
+  request_handler& handler_;
+  std::uint16_t port_ = 0;
+  std::vector<std::unique_ptr<worker>> workers_;
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool stop_requested_ = false;
+  std::size_t running_threads_ = 0;
+};
+
+}  // namespace evs::server

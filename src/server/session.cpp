@@ -1,0 +1,169 @@
+#include "server/session.hpp"
+
+#include "core/log.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <array>
+#include <chrono>
+
+namespace evs::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+http_request make_request(const http::request_parser<http::string_body>& parser,
+                          session_registry& registry) {
+  const auto& msg = parser.get();
+  http_request req;
+  req.method = std::string{msg.method_string()};
+  req.target = std::string{msg.target()};
+  const auto question = req.target.find('?');
+  req.path = req.target.substr(0, question);
+  if (question != std::string::npos) req.query = req.target.substr(question + 1);
+  req.authorization = std::string{msg[http::field::authorization]};
+  req.content_type = std::string{msg[http::field::content_type]};
+  if (const auto length = parser.content_length()) req.content_length = static_cast<std::size_t>(*length);
+  req.request_id = std::to_string(++registry.next_request);
+  return req;
+}
+
+http::response<http::string_body> to_beast(http_response&& res, unsigned version, bool keep_alive) {
+  http::response<http::string_body> out{static_cast<http::status>(res.status), version};
+  out.set(http::field::server, "event-services");
+  if (res.status != 204) out.set(http::field::content_type, res.content_type);
+  for (auto& [name, value] : res.headers) out.set(name, value);
+  out.body() = std::move(res.body);
+  out.keep_alive(keep_alive && !res.close);
+  // A 204 carries no body and, per RFC 9110, no Content-Length either.
+  if (res.status != 204) out.prepare_payload();
+  return out;
+}
+
+http_response plain_error(unsigned status, std::string_view detail) {
+  http_response res;
+  res.status = status;
+  res.body = std::string{R"({"detail":")"} + std::string{detail} + "\"}";
+  res.close = true;
+  return res;
+}
+
+// Marks the session idle or busy in the registry for as long as it lives.
+class registration {
+ public:
+  registration(session_registry& registry, asio::ip::tcp::socket& socket)
+      : registry_{registry}, it_{registry.sessions.insert(registry.sessions.end(), {&socket, true})} {}
+  ~registration() { registry_.sessions.erase(it_); }
+  registration(const registration&) = delete;
+  registration& operator=(const registration&) = delete;
+  void set_idle(bool idle) { it_->idle = idle; }
+
+ private:
+  session_registry& registry_;
+  std::list<session_registry::entry>::iterator it_;
+};
+
+}  // namespace
+
+asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const server_config& config,
+                                  request_handler& handler, session_registry& registry) {
+  beast::tcp_stream stream{std::move(socket)};
+  registration reg{registry, stream.socket()};
+  beast::flat_buffer buffer;
+  bool first = true;
+
+  while (!registry.stopping) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
+    parser.body_limit(config.body_limit);
+
+    reg.set_idle(true);
+    // The first request must come within the read timeout; later ones within the idle one.
+    stream.expires_after(first ? config.read_timeout : config.idle_timeout);
+    auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+    reg.set_idle(false);
+    first = false;
+    std::optional<http_response> early;
+    if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
+        ec == beast::error::timeout || ec == asio::error::connection_reset ||
+        ec == asio::error::eof) {
+      break;
+    } else if (ec == http::error::header_limit) {
+      early = plain_error(431, "Request header fields too large");
+    } else if (ec == http::error::body_limit) {
+      early = plain_error(413, "Request body too large");
+    } else if (ec) {
+      early = plain_error(400, "Malformed HTTP request");
+    }
+    if (early) {
+      stream.expires_after(config.read_timeout);
+      co_await http::async_write(stream, to_beast(std::move(*early), 11, false), use_tuple);
+      break;
+    }
+
+    const unsigned version = parser.get().version();
+    const bool keep_alive = parser.get().keep_alive();
+    http_request request = make_request(parser, registry);
+    early = handler.on_headers(request);
+    if (early) {
+      // The body stays unread, so this connection cannot carry another request.
+      early->close = true;
+      co_await http::async_write(stream, to_beast(std::move(*early), version, false), use_tuple);
+      break;
+    }
+
+    if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+      http::response<http::empty_body> proceed{http::status::continue_, version};
+      auto [wec, wn] = co_await http::async_write(stream, proceed, use_tuple);
+      if (wec) break;
+    }
+
+    stream.expires_after(config.read_timeout);
+    std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, use_tuple);
+    if (ec == http::error::body_limit) {
+      co_await http::async_write(
+          stream, to_beast(plain_error(413, "Request body too large"), version, false), use_tuple);
+      break;
+    }
+    if (ec) break;
+    request.body = std::move(parser.get().body());
+
+    http_response response;
+    try {
+      response = co_await handler.on_request(std::move(request));
+    } catch (const std::exception& e) {
+      log::error("request failed", {{"request_id", std::to_string(registry.next_request)},
+                                    {"error", e.what()}});
+      response = plain_error(500, "Internal server error");
+      response.header("X-Request-Id", std::to_string(registry.next_request));
+    }
+    const bool keep = keep_alive && !response.close && !registry.stopping;
+    stream.expires_after(config.read_timeout);
+    auto [wec, wn] = co_await http::async_write(stream, to_beast(std::move(response), version, keep), use_tuple);
+    if (wec || !keep) break;
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  // Lingering close: read what the client is still sending, so that closing does not reset
+  // the connection before it has read our answer (a 401 or 413 sent before its body).
+  stream.expires_after(std::chrono::seconds{1});
+  std::array<char, 8192> sink{};
+  for (std::size_t drained = 0; drained < config.body_limit + config.header_limit;) {
+    auto [rec, rn] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+    if (rec) break;
+    drained += rn;
+  }
+}
+
+}  // namespace evs::server
