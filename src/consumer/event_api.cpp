@@ -114,7 +114,7 @@ event_api::event_api(storage::event_store& store, batch_writer& writer,
                      const api_options& options)
     : store_{store},
       writer_{writer},
-      verifier_{verifier},
+      tokens_{verifier},
       clock_{clock},
       options_{options},
       blocking_pool_{store.max_concurrent_writers() + 4} {}
@@ -136,7 +136,7 @@ std::optional<http_response> event_api::on_headers(const http_request& head) {
   const auto rule = access_for(r.target);
   if (rule.token_required) {
     const auto now_s = clock_.now_us() / 1'000'000;
-    const auto token = verifier_.verify_header(head.authorization, now_s);
+    const auto token = tokens_.verify_header(head.authorization, now_s);
     if (token.status != auth::token_status::ok) return unauthorized(token.status);
     if (rule.scope && !token.scopes.has(*rule.scope)) return forbidden(*rule.scope);
   }

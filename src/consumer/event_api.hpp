@@ -1,6 +1,6 @@
 #pragma once
 // The consumer's HTTP API: routing, token and scope checks, and the handlers of DESIGN.md.
-#include "auth/token_verifier.hpp"
+#include "auth/token_cache.hpp"
 #include "consumer/batch_writer.hpp"
 #include "consumer/router.hpp"
 #include "core/time_source.hpp"
@@ -46,7 +46,7 @@ class event_api final : public server::request_handler {
 
   storage::event_store& store_;
   batch_writer& writer_;
-  const auth::token_verifier& verifier_;
+  auth::token_cache tokens_;
   const core::time_source& clock_;
   api_options options_;
   boost::asio::thread_pool blocking_pool_;

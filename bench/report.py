@@ -1,0 +1,62 @@
+"""Turns bench/run.sh's JSON lines into the table `make bench` prints, and a JSON file."""
+import json
+import os
+import platform
+import sys
+
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+ticks_per_s = float(sys.argv[2])
+out_path = sys.argv[3]
+
+nginx = {r["connections"]: r for r in rows if r["label"] == "nginx"}
+store = {r["batch"]: r for r in rows if r["label"] == "store"}
+table = []
+for r in rows:
+    if r["label"] == "store":
+        table.append({"workload": f"raw store insert, batch {r['batch']}", "backend": r["backend"],
+                      "events_per_s": r["events_per_s"], "requests_per_s": None})
+        continue
+    events_per_s = r["requests_per_s"] * r["events_per_request"] if r["failed"] == 0 else \
+        (r["requests"] - r["failed"]) * r["events_per_request"] / r["seconds"]
+    row = {"workload": f"{r['label']}: {r['events_per_request']} ev/req, {r['connections']} conn",
+           "backend": r.get("backend", "-"), "events_per_s": events_per_s,
+           "requests_per_s": r["requests_per_s"], "p50_ms": r["p50_ms"], "p99_ms": r["p99_ms"],
+           "failed": r["failed"]}
+    if "cpu_ticks" in r:
+        events = events_per_s * r["seconds"]
+        row["cpu_us_per_event"] = r["cpu_ticks"] / ticks_per_s * 1e6 / events if events else None
+        row["peak_rss_mib"] = r["peak_rss_kib"] / 1024
+    table.append(row)
+
+def find(label, per_request, connections):
+    for r in rows:
+        if r["label"] == label and r.get("events_per_request") == per_request and r.get("connections") == connections:
+            return r
+    return None
+
+ratios = {}
+c1 = find("consumer", 1, 64)
+if c1 and 64 in nginx:
+    ratios["A: consumer events/s @1 ev/req / nginx req/s"] = c1["requests_per_s"] / nginx[64]["requests_per_s"]
+c100 = find("consumer", 100, 64)
+if c100 and 100 in store:
+    ratios["B: consumer events/s @100 ev/req / raw store events/s @100"] = \
+        c100["requests_per_s"] * 100 / store[100]["events_per_s"]
+
+def fmt(v, spec):
+    return "-" if v is None else format(v, spec)
+
+print(f"{'workload':42} {'backend':8} {'events/s':>10} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'RSS MiB':>8} {'CPU us/ev':>9}")
+for t in table:
+    print(f"{t['workload']:42} {t['backend']:8} {fmt(t['events_per_s'], ',.0f'):>10} "
+          f"{fmt(t.get('requests_per_s'), ',.0f'):>10} {fmt(t.get('p50_ms'), '.2f'):>8} "
+          f"{fmt(t.get('p99_ms'), '.2f'):>8} {fmt(t.get('peak_rss_mib'), '.1f'):>8} "
+          f"{fmt(t.get('cpu_us_per_event'), '.2f'):>9}")
+for name, value in ratios.items():
+    print(f"ratio {name}: {value:.2f}")
+print(f"machine: {platform.node()} {os.cpu_count()} cores, {platform.platform()}")
+
+with open(out_path, "w") as f:
+    json.dump({"rows": table, "ratios": ratios, "machine": platform.platform(),
+               "cores": os.cpu_count()}, f, indent=2)
+print(f"written: {out_path}")
