@@ -170,11 +170,12 @@ TEST(TokenVerifierTest, AlgNoneIsRefused) {
   const std::string header = base64url(R"({"alg":"none","typ":"JWT"})");
   const std::string payload = base64url(R"({"sub":"x"})");
   const token_verifier verifier{std::string{secret}, jwt_algorithm::hs256};
-  for (const std::string& token : {header + "." + payload + ".",
-                                   // with a lowercase or capitalised name
-                                   base64url(R"({"alg":"None","typ":"JWT"})") + "." + payload + ".",
-                                   // with a signature borrowed from a valid token
-                                   header + "." + payload + ".TKECX_pF_bzlcgrzGibhwL3tklDD4LdEEzXVQCw00qY"}) {
+  for (const std::string& token :
+       {header + "." + payload + ".",
+        // with a lowercase or capitalised name
+        base64url(R"({"alg":"None","typ":"JWT"})") + "." + payload + ".",
+        // with a signature borrowed from a valid token
+        header + "." + payload + ".TKECX_pF_bzlcgrzGibhwL3tklDD4LdEEzXVQCw00qY"}) {
     const auto result = verifier.verify(token, now);
     EXPECT_NE(result.status, token_status::ok) << token;
     EXPECT_FALSE(result.scopes.has(scope::read)) << token;
@@ -199,8 +200,8 @@ TEST(TokenVerifierTest, TamperedPayloadIsBadSignature) {
 TEST(TokenVerifierTest, TamperedHeaderIsRefused) {
   // Same signature, header claiming HS512: neither accepted under HS256 nor under HS512.
   const std::string token{pyjwt_hs256};
-  const std::string forged = base64url(R"({"alg":"HS512","typ":"JWT"})") +
-                             token.substr(token.find('.'));
+  const std::string forged =
+      base64url(R"({"alg":"HS512","typ":"JWT"})") + token.substr(token.find('.'));
   for (const auto alg : {jwt_algorithm::hs256, jwt_algorithm::hs512}) {
     const token_verifier verifier{std::string{secret}, alg};
     EXPECT_NE(verifier.verify(forged, now).status, token_status::ok) << jwt_algorithm_name(alg);
@@ -213,8 +214,7 @@ TEST(TokenVerifierTest, GarbageIsMalformedOrBadSignature) {
   EXPECT_EQ(verifier.verify("", now).status, token_status::malformed);
   EXPECT_EQ(verifier.verify("a.b", now).status, token_status::malformed);
   EXPECT_EQ(verifier.verify("a.b.c.d", now).status, token_status::malformed);
-  EXPECT_EQ(verifier.verify(std::string(10'000, 'a') + "..", now).status,
-            token_status::malformed);
+  EXPECT_EQ(verifier.verify(std::string(10'000, 'a') + "..", now).status, token_status::malformed);
   for (const std::string bad : {"a.b.c", "..", "!!!.@@@.###", "eyJhbGciOiJIUzI1NiJ9.e30.",
                                 "eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24.c2ln"}) {
     const auto status = verifier.verify(bad, now).status;
@@ -269,9 +269,9 @@ TEST(TokenVerifierTest, NotBeforeInThePastIsFine) {
 TEST(TokenVerifierTest, HeaderWithoutBearerTokenIsMissing) {
   const token_verifier verifier{std::string{secret}, jwt_algorithm::hs256};
   const std::string token{pyjwt_hs256};
-  for (const std::string header : {std::string{}, std::string{"Bearer"}, std::string{"Bearer "},
-                                   std::string{"Bearer    "}, std::string{"Basic dXNlcjpwYXNz"},
-                                   "Token " + token, token, std::string{"Bearertoken"}}) {
+  for (const std::string header :
+       {std::string{}, std::string{"Bearer"}, std::string{"Bearer "}, std::string{"Bearer    "},
+        std::string{"Basic dXNlcjpwYXNz"}, "Token " + token, token, std::string{"Bearertoken"}}) {
     EXPECT_EQ(verifier.verify_header(header, now).status, token_status::missing)
         << '"' << header << '"';
   }
@@ -302,12 +302,13 @@ TEST(TokenVerifierTest, HeaderReportsTheTokensProblem) {
 
 TEST(TokenVerifierTest, MessagesForClients) {
   EXPECT_EQ(token_status_message(token_status::missing), "Not authenticated");
-  for (const auto status : {token_status::malformed, token_status::bad_signature,
-                            token_status::wrong_algorithm, token_status::expired,
-                            token_status::not_yet_valid}) {
+  for (const auto status :
+       {token_status::malformed, token_status::bad_signature, token_status::wrong_algorithm,
+        token_status::expired, token_status::not_yet_valid}) {
     EXPECT_FALSE(token_status_message(status).empty()) << static_cast<int>(status);
   }
-  EXPECT_NE(token_status_message(token_status::expired), token_status_message(token_status::bad_signature));
+  EXPECT_NE(token_status_message(token_status::expired),
+            token_status_message(token_status::bad_signature));
 }
 
 }  // namespace

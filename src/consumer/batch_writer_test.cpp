@@ -252,8 +252,8 @@ TEST_F(BatchWriterTest, QueuedRequestsShareOneCommit) {
 
   ASSERT_TRUE(writer.submit({make_event("a1"), make_event("a2")}, done.for_request(1)));
   ASSERT_TRUE(writer.submit({make_event("b1")}, done.for_request(2)));
-  ASSERT_TRUE(writer.submit({make_event("c1"), make_event("c2"), make_event("c3")},
-                            done.for_request(3)));
+  ASSERT_TRUE(
+      writer.submit({make_event("c1"), make_event("c2"), make_event("c3")}, done.for_request(3)));
   EXPECT_EQ(writer.queued_events(), 6u);
   gated_->open();
   ASSERT_TRUE(done.wait_for(4));
@@ -318,8 +318,8 @@ TEST_F(BatchWriterTest, FullQueueIsRefusedAtOnce) {
   ASSERT_TRUE(writer.submit({make_event("busy")}, done.for_request(0)));
   busy.wait();  // taken off the queue: the queue is empty again
 
-  ASSERT_TRUE(writer.submit({make_event("q1"), make_event("q2"), make_event("q3")},
-                            done.for_request(1)));
+  ASSERT_TRUE(
+      writer.submit({make_event("q1"), make_event("q2"), make_event("q3")}, done.for_request(1)));
   ASSERT_TRUE(writer.submit({make_event("q4"), make_event("q5")}, done.for_request(2)));
   EXPECT_EQ(writer.queued_events(), 5u);
 
@@ -368,8 +368,8 @@ TEST_F(BatchWriterTest, RequestLargerThanTheQueueGoesThroughWhenQueueIsEmpty) {
   ASSERT_TRUE(writer.submit({make_event("busy")}, done.for_request(0)));
   busy.wait();
   // Otherwise a request of more than queue_capacity events could never be stored.
-  ASSERT_TRUE(writer.submit({make_event("b1"), make_event("b2"), make_event("b3")},
-                            done.for_request(1)));
+  ASSERT_TRUE(
+      writer.submit({make_event("b1"), make_event("b2"), make_event("b3")}, done.for_request(1)));
   EXPECT_EQ(writer.submit({make_event("c")}, done.for_request(2)).error(),
             make_error_code(errc::queue_full));
   gated_->open();
@@ -392,9 +392,9 @@ TEST_F(BatchWriterTest, RequestIsNeverSplitAcrossCommits) {
   busy.wait();
   ASSERT_TRUE(writer.submit({make_event("a1"), make_event("a2")}, done.for_request(1)));
   ASSERT_TRUE(writer.submit({make_event("b1"), make_event("b2")}, done.for_request(2)));
-  ASSERT_TRUE(writer.submit({make_event("c1"), make_event("c2"), make_event("c3"),
-                             make_event("c4")},
-                            done.for_request(3)));
+  ASSERT_TRUE(
+      writer.submit({make_event("c1"), make_event("c2"), make_event("c3"), make_event("c4")},
+                    done.for_request(3)));
   gated_->open();
   ASSERT_TRUE(done.wait_for(4));
   // 2 + 2 > 3: b waits for the next commit; c alone is over the limit but is one request.
@@ -437,8 +437,7 @@ TEST_F(BatchWriterTest, StopCommitsWhatIsQueuedAndRefusesLaterSubmits) {
   ASSERT_TRUE(writer.submit({make_event("in-flight")}, done.for_request(0)));
   busy.wait();
   ASSERT_TRUE(writer.submit({make_event("queued-1")}, done.for_request(1)));
-  ASSERT_TRUE(writer.submit({make_event("queued-2"), make_event("queued-3")},
-                            done.for_request(2)));
+  ASSERT_TRUE(writer.submit({make_event("queued-2"), make_event("queued-3")}, done.for_request(2)));
 
   std::thread stopper{[&] { writer.stop(); }};
   // stop() refuses new work at once, then waits for the writer that is held at the gate.
@@ -495,9 +494,9 @@ TEST_F(BatchWriterTest, SeveralWritersCommitEverything) {
   batch_writer writer{*store_, config};
   completions done;
   for (int i = 0; i < 100; ++i)
-    ASSERT_TRUE(writer.submit({make_event("w" + std::to_string(i) + "a"),
-                               make_event("w" + std::to_string(i) + "b")},
-                              done.for_request(i)));
+    ASSERT_TRUE(writer.submit(
+        {make_event("w" + std::to_string(i) + "a"), make_event("w" + std::to_string(i) + "b")},
+        done.for_request(i)));
   writer.stop();
   ASSERT_EQ(done.calls(), 100u);
   for (int i = 0; i < 100; ++i) {

@@ -56,10 +56,10 @@ TEST(RouterTest, TrailingSlashIsIgnored) {
 }
 
 TEST(RouterTest, UnknownPathsAreNotFound) {
-  for (const char* path : {"/", "", "/api", "/api/", "/api/eventz", "/api/events/42/extra",
-                           "/api/events/42/x/", "/API/EVENT", "/Api/Events", "/healthz/x",
-                           "/eventsx", "/api/event/1", "/metricsx", "//api/event",
-                           "/api/ready/now"}) {
+  for (const char* path :
+       {"/", "", "/api", "/api/", "/api/eventz", "/api/events/42/extra", "/api/events/42/x/",
+        "/API/EVENT", "/Api/Events", "/healthz/x", "/eventsx", "/api/event/1", "/metricsx",
+        "//api/event", "/api/ready/now"}) {
     for (const char* method : {"GET", "POST"}) {
       const auto r = match_route(method, path);
       EXPECT_EQ(r.target, endpoint::not_found) << method << " '" << path << "'";
@@ -140,9 +140,9 @@ TEST(RouterTest, ScopesPerEndpoint) {
 TEST(RouterTest, AdminTokenReachesEveryEndpointAndReadTokenCannotWrite) {
   const auto admin = auth::scope_set::parse("events:admin");
   const auto reader = auth::scope_set::parse("events:read");
-  for (const auto e : {endpoint::ingest, endpoint::create_event, endpoint::list_events,
-                       endpoint::get_event, endpoint::replace_event, endpoint::patch_event,
-                       endpoint::delete_event, endpoint::ready}) {
+  for (const auto e :
+       {endpoint::ingest, endpoint::create_event, endpoint::list_events, endpoint::get_event,
+        endpoint::replace_event, endpoint::patch_event, endpoint::delete_event, endpoint::ready}) {
     const auto rule = access_for(e);
     EXPECT_TRUE(!rule.scope || admin.has(*rule.scope)) << static_cast<int>(e);
   }
@@ -153,12 +153,12 @@ TEST(RouterTest, AdminTokenReachesEveryEndpointAndReadTokenCannotWrite) {
 }
 
 TEST(RouterTest, WritesCarryABody) {
-  for (const auto e : {endpoint::ingest, endpoint::create_event, endpoint::replace_event,
-                       endpoint::patch_event})
+  for (const auto e :
+       {endpoint::ingest, endpoint::create_event, endpoint::replace_event, endpoint::patch_event})
     EXPECT_TRUE(has_body(e)) << static_cast<int>(e);
-  for (const auto e : {endpoint::ready, endpoint::health, endpoint::list_events,
-                       endpoint::get_event, endpoint::delete_event, endpoint::not_found,
-                       endpoint::method_not_allowed})
+  for (const auto e :
+       {endpoint::ready, endpoint::health, endpoint::list_events, endpoint::get_event,
+        endpoint::delete_event, endpoint::not_found, endpoint::method_not_allowed})
     EXPECT_FALSE(has_body(e)) << static_cast<int>(e);
 }
 

@@ -86,7 +86,9 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const server_con
   while (!registry.stopping) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
-    parser.body_limit(config.body_limit);
+    // No body limit until the handler has seen the headers: a request without a valid token
+    // is answered 401 whatever its size. The limit is set before the body is read.
+    parser.body_limit(boost::none);
 
     reg.set_idle(true);
     // The first request must come within the read timeout; later ones within the idle one.
@@ -117,10 +119,13 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const server_con
     http_request request = make_request(parser, registry);
     early = handler.on_headers(request);
     if (early) {
-      // The body stays unread, so this connection cannot carry another request.
-      early->close = true;
-      co_await http::async_write(stream, to_beast(std::move(*early), version, false), use_tuple);
-      break;
+      // With a body left unread, this connection cannot carry another request.
+      const bool keep = keep_alive && parser.is_done() && !early->close && !registry.stopping;
+      stream.expires_after(config.read_timeout);
+      auto [wec, wn] =
+          co_await http::async_write(stream, to_beast(std::move(*early), version, keep), use_tuple);
+      if (wec || !keep) break;
+      continue;
     }
 
     if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
@@ -129,6 +134,12 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const server_con
       if (wec) break;
     }
 
+    parser.body_limit(config.body_limit);
+    if (request.content_length && *request.content_length > config.body_limit) {
+      co_await http::async_write(
+          stream, to_beast(plain_error(413, "Request body too large"), version, false), use_tuple);
+      break;
+    }
     stream.expires_after(config.read_timeout);
     std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, use_tuple);
     if (ec == http::error::body_limit) {
