@@ -269,7 +269,7 @@ TEST(TokenVerifierTest, NotBeforeInThePastIsFine) {
 TEST(TokenVerifierTest, HeaderWithoutBearerTokenIsMissing) {
   const token_verifier verifier{std::string{secret}, jwt_algorithm::hs256};
   const std::string token{pyjwt_hs256};
-  for (const std::string header :
+  for (const std::string& header :
        {std::string{}, std::string{"Bearer"}, std::string{"Bearer "}, std::string{"Bearer    "},
         std::string{"Basic dXNlcjpwYXNz"}, "Token " + token, token, std::string{"Bearertoken"}}) {
     EXPECT_EQ(verifier.verify_header(header, now).status, token_status::missing)

@@ -1,0 +1,322 @@
+#include "consumer/consumer_config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <libpq-fe.h>
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace evs::consumer {
+namespace {
+
+// Every key the consumer reads: cleared for each test, restored afterwards.
+const std::vector<std::string> consumer_keys{"SECRET_KEY",
+                                             "ALGORITHM",
+                                             "HOST",
+                                             "PORT",
+                                             "THREADS",
+                                             "DATABASE_URL",
+                                             "DB_HOSTNAME",
+                                             "DB_PORT",
+                                             "DB_USER",
+                                             "DB_PASSWORD",
+                                             "DB_DATASET",
+                                             "DB_PATH",
+                                             "DB_WRITE_CONNECTIONS",
+                                             "DB_READ_CONNECTIONS",
+                                             "MAX_BODY_BYTES",
+                                             "MAX_PAYLOAD_BYTES",
+                                             "MAX_BATCH",
+                                             "WRITE_QUEUE_EVENTS",
+                                             "READ_TIMEOUT_SECONDS",
+                                             "IDLE_TIMEOUT_SECONDS",
+                                             "SHUTDOWN_TIMEOUT_SECONDS",
+                                             "LOG_FORMAT",
+                                             "LOG_LEVEL"};
+
+class ConsumerConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const auto& key : consumer_keys) {
+      if (const char* value = std::getenv(key.c_str())) saved_[key] = value;
+      ::unsetenv(key.c_str());
+    }
+  }
+  void TearDown() override {
+    for (const auto& key : consumer_keys) {
+      if (const auto it = saved_.find(key); it != saved_.end())
+        ::setenv(key.c_str(), it->second.c_str(), 1);
+      else
+        ::unsetenv(key.c_str());
+    }
+  }
+
+  // Declares the consumer's keys and parses `args` as flags; the environment is read too.
+  consumer_config read(const std::vector<std::string>& args) {
+    CLI::App app{"event-consumer"};
+    core::settings s{app};
+    declare_consumer_settings(s);
+    std::vector<const char*> argv{"event-consumer"};
+    for (const auto& a : args) argv.push_back(a.c_str());
+    app.parse(static_cast<int>(argv.size()), argv.data());
+    return read_consumer_config(s);
+  }
+
+  // The config_error message of reading `args`, or a note that none was thrown.
+  std::string error_of(const std::vector<std::string>& args) {
+    try {
+      read(args);
+    } catch (const core::config_error& e) {
+      return e.what();
+    }
+    return "(no config_error)";
+  }
+
+  std::map<std::string, std::string> saved_;
+};
+
+// libpq's own reading of a conninfo string: what the server connection will actually use.
+std::map<std::string, std::string> parse_conninfo(const std::string& conninfo) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
+  std::map<std::string, std::string> out;
+  if (options == nullptr) {
+    out["<error>"] = error != nullptr ? error : "unknown";
+    PQfreemem(error);
+    return out;
+  }
+  for (auto* o = options; o->keyword != nullptr; ++o)
+    if (o->val != nullptr) out[o->keyword] = o->val;
+  PQconninfoFree(options);
+  return out;
+}
+
+TEST_F(ConsumerConfigTest, SecretKeyIsRequired) {
+  const auto msg = error_of({});
+  EXPECT_EQ(msg.rfind("SECRET_KEY", 0), 0u) << "the message starts with the key: " << msg;
+  EXPECT_EQ(msg.find('\n'), std::string::npos) << "one line";
+}
+
+TEST_F(ConsumerConfigTest, EmptySecretKeyCountsAsMissing) {
+  ::setenv("SECRET_KEY", "", 1);
+  EXPECT_NE(error_of({}).find("SECRET_KEY"), std::string::npos);
+}
+
+TEST_F(ConsumerConfigTest, DefaultsFollowTheContract) {
+  ::setenv("SECRET_KEY", "s3cret", 1);
+  const auto c = read({});
+  EXPECT_EQ(c.secret_key, "s3cret");
+  EXPECT_EQ(c.algorithm, auth::jwt_algorithm::hs256);
+  EXPECT_EQ(c.server.host, "127.0.0.1");
+  EXPECT_EQ(c.server.port, 8000);
+  EXPECT_EQ(c.limits.max_payload_bytes, 64u * 1024u);
+  EXPECT_EQ(c.limits.max_batch, 1000u);
+  EXPECT_EQ(c.server.body_limit, 1024u * 1024u);
+  EXPECT_EQ(c.log_format, log::format::text);
+  const auto* sqlite = std::get_if<storage::sqlite_config>(&c.storage);
+  ASSERT_NE(sqlite, nullptr) << "without DB_HOSTNAME the embedded SQLite store is used";
+  EXPECT_EQ(sqlite->path, "./data/events.db");
+}
+
+TEST_F(ConsumerConfigTest, FlagsOverrideTheEnvironment) {
+  ::setenv("SECRET_KEY", "from-env", 1);
+  ::setenv("PORT", "9000", 1);
+  ::setenv("HOST", "0.0.0.0", 1);
+  const auto c = read({"--secret-key", "from-flag", "--port", "9001"});
+  EXPECT_EQ(c.secret_key, "from-flag");
+  EXPECT_EQ(c.server.port, 9001);
+  EXPECT_EQ(c.server.host, "0.0.0.0") << "the environment still fills what no flag gives";
+}
+
+TEST_F(ConsumerConfigTest, AlgorithmChoices) {
+  ::setenv("SECRET_KEY", "k", 1);
+  EXPECT_EQ(read({"--algorithm", "HS384"}).algorithm, auth::jwt_algorithm::hs384);
+  EXPECT_EQ(read({"--algorithm", "HS512"}).algorithm, auth::jwt_algorithm::hs512);
+  EXPECT_EQ(read({"--algorithm", "hs512"}).algorithm, auth::jwt_algorithm::hs512);
+}
+
+TEST_F(ConsumerConfigTest, InvalidAlgorithmNamesTheKey) {
+  ::setenv("SECRET_KEY", "k", 1);
+  for (const char* bad : {"RS256", "none", "HS1024", "HS256 "}) {
+    ::setenv("ALGORITHM", bad, 1);
+    const auto msg = error_of({});
+    EXPECT_EQ(msg.rfind("ALGORITHM", 0), 0u) << bad << ": " << msg;
+  }
+}
+
+TEST_F(ConsumerConfigTest, PortMustBeInRange) {
+  ::setenv("SECRET_KEY", "k", 1);
+  EXPECT_EQ(read({"--port", "0"}).server.port, 0) << "0: any free port";
+  EXPECT_EQ(read({"--port", "65535"}).server.port, 65535);
+  for (const char* bad : {"65536", "70000", "-1", "http", "80.5"}) {
+    ::setenv("PORT", bad, 1);
+    const auto msg = error_of({});
+    EXPECT_EQ(msg.rfind("PORT", 0), 0u) << bad << ": " << msg;
+  }
+}
+
+TEST_F(ConsumerConfigTest, OtherIntegerSettingsNameTheirKey) {
+  ::setenv("SECRET_KEY", "k", 1);
+  const std::map<std::string, std::string> bad{{"MAX_BATCH", "0"},
+                                               {"MAX_PAYLOAD_BYTES", "lots"},
+                                               {"WRITE_QUEUE_EVENTS", "0"},
+                                               {"READ_TIMEOUT_SECONDS", "0"},
+                                               {"THREADS", "-2"}};
+  for (const auto& [key, value] : bad) {
+    ::setenv(key.c_str(), value.c_str(), 1);
+    const auto msg = error_of({});
+    EXPECT_EQ(msg.rfind(key, 0), 0u) << key << "=" << value << ": " << msg;
+    ::unsetenv(key.c_str());
+  }
+}
+
+TEST_F(ConsumerConfigTest, LimitsAreRead) {
+  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("MAX_PAYLOAD_BYTES", "1024", 1);
+  ::setenv("MAX_BATCH", "10", 1);
+  ::setenv("WRITE_QUEUE_EVENTS", "500", 1);
+  const auto c = read({});
+  EXPECT_EQ(c.limits.max_payload_bytes, 1024u);
+  EXPECT_EQ(c.limits.max_batch, 10u);
+  EXPECT_EQ(c.writer.queue_capacity, 500u);
+}
+
+TEST_F(ConsumerConfigTest, LogFormatAndLevel) {
+  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("LOG_FORMAT", "json", 1);
+  ::setenv("LOG_LEVEL", "debug", 1);
+  const auto c = read({});
+  EXPECT_EQ(c.log_format, log::format::json);
+  EXPECT_EQ(c.log_level, log::level::debug);
+  ::setenv("LOG_FORMAT", "xml", 1);
+  EXPECT_EQ(error_of({}).rfind("LOG_FORMAT", 0), 0u);
+}
+
+TEST_F(ConsumerConfigTest, DbPathChoosesTheSqliteFile) {
+  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("DB_PATH", "/var/lib/evs/e.db", 1);
+  const auto c = read({});
+  const auto* sqlite = std::get_if<storage::sqlite_config>(&c.storage);
+  ASSERT_NE(sqlite, nullptr);
+  EXPECT_EQ(sqlite->path, "/var/lib/evs/e.db");
+}
+
+TEST_F(ConsumerConfigTest, SqliteDatabaseUrl) {
+  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("DATABASE_URL", "sqlite:///x.db", 1);
+  auto c = read({});
+  auto* sqlite = std::get_if<storage::sqlite_config>(&c.storage);
+  ASSERT_NE(sqlite, nullptr);
+  EXPECT_EQ(sqlite->path, "x.db");
+
+  // Four slashes: an absolute path, as in SQLAlchemy URLs.
+  ::setenv("DATABASE_URL", "sqlite:////tmp/events/x.db", 1);
+  c = read({});
+  sqlite = std::get_if<storage::sqlite_config>(&c.storage);
+  ASSERT_NE(sqlite, nullptr);
+  EXPECT_EQ(sqlite->path, "/tmp/events/x.db");
+}
+
+TEST_F(ConsumerConfigTest, SqliteDatabaseUrlNeedsAPath) {
+  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("DATABASE_URL", "sqlite:///", 1);
+  EXPECT_EQ(error_of({}).rfind("DATABASE_URL", 0), 0u);
+}
+
+TEST_F(ConsumerConfigTest, PostgresDatabaseUrlIsPassedThrough) {
+  ::setenv("SECRET_KEY", "k", 1);
+  for (const char* url :
+       {"postgresql://evs:pw@db.example:5433/events", "postgres://evs@localhost/events"}) {
+    ::setenv("DATABASE_URL", url, 1);
+    const auto c = read({});
+    const auto* pg = std::get_if<storage::postgres_config>(&c.storage);
+    ASSERT_NE(pg, nullptr) << url;
+    EXPECT_EQ(pg->conninfo, url);
+  }
+}
+
+TEST_F(ConsumerConfigTest, UnknownDatabaseUrlSchemeNamesTheKey) {
+  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("DATABASE_URL", "mysql://u@h/db", 1);
+  EXPECT_EQ(error_of({}).rfind("DATABASE_URL", 0), 0u);
+}
+
+TEST_F(ConsumerConfigTest, DbHostnameMakesAPostgresConninfo) {
+  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("DB_HOSTNAME", "db.internal", 1);
+  ::setenv("DB_PORT", "6543", 1);
+  ::setenv("DB_USER", "events", 1);
+  ::setenv("DB_PASSWORD", "pa55", 1);
+  ::setenv("DB_DATASET", "eventsdb", 1);
+  ::setenv("DB_WRITE_CONNECTIONS", "3", 1);
+  const auto c = read({});
+  const auto* pg = std::get_if<storage::postgres_config>(&c.storage);
+  ASSERT_NE(pg, nullptr);
+  const auto parsed = parse_conninfo(pg->conninfo);
+  ASSERT_EQ(parsed.count("<error>"), 0u) << parsed.at("<error>") << " in " << pg->conninfo;
+  EXPECT_EQ(parsed.at("host"), "db.internal");
+  EXPECT_EQ(parsed.at("port"), "6543");
+  EXPECT_EQ(parsed.at("user"), "events");
+  EXPECT_EQ(parsed.at("password"), "pa55");
+  EXPECT_EQ(parsed.at("dbname"), "eventsdb");
+  EXPECT_EQ(pg->write_connections, 3u);
+  EXPECT_EQ(c.writer.writers, 3u) << "one committing writer per write connection";
+}
+
+TEST_F(ConsumerConfigTest, PasswordWithQuotesSpacesAndBackslashesSurvivesQuoting) {
+  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("DB_HOSTNAME", "localhost", 1);
+  const std::string password = R"(it's a "pass" word\ with = signs)";
+  ::setenv("DB_PASSWORD", password.c_str(), 1);
+  ::setenv("DB_USER", "o'brien", 1);
+  const auto c = read({});
+  const auto* pg = std::get_if<storage::postgres_config>(&c.storage);
+  ASSERT_NE(pg, nullptr);
+  const auto parsed = parse_conninfo(pg->conninfo);
+  ASSERT_EQ(parsed.count("<error>"), 0u) << parsed.at("<error>") << " in " << pg->conninfo;
+  EXPECT_EQ(parsed.at("password"), password);
+  EXPECT_EQ(parsed.at("user"), "o'brien");
+  EXPECT_EQ(parsed.at("host"), "localhost");
+  EXPECT_EQ(parsed.at("port"), "5432") << "DB_PORT defaults to 5432";
+}
+
+TEST_F(ConsumerConfigTest, ConninfoCannotBeExtendedThroughAValue) {
+  // A value that looks like more keywords stays one value.
+  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("DB_HOSTNAME", "localhost", 1);
+  ::setenv("DB_DATASET", "db' sslmode='disable", 1);
+  const auto c = read({});
+  const auto* pg = std::get_if<storage::postgres_config>(&c.storage);
+  ASSERT_NE(pg, nullptr);
+  const auto parsed = parse_conninfo(pg->conninfo);
+  ASSERT_EQ(parsed.count("<error>"), 0u) << pg->conninfo;
+  EXPECT_EQ(parsed.at("dbname"), "db' sslmode='disable");
+  EXPECT_EQ(parsed.count("sslmode") == 0 || parsed.at("sslmode") != "disable", true)
+      << pg->conninfo;
+}
+
+TEST_F(ConsumerConfigTest, DbPortIsValidated) {
+  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("DB_HOSTNAME", "localhost", 1);
+  ::setenv("DB_PORT", "99999", 1);
+  EXPECT_EQ(error_of({}).rfind("DB_PORT", 0), 0u);
+}
+
+TEST_F(ConsumerConfigTest, WithoutDbHostnameTheOtherDbKeysDoNotSwitchToPostgres) {
+  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("DB_USER", "someone", 1);
+  ::setenv("DB_PASSWORD", "pw", 1);
+  const auto c = read({});
+  EXPECT_TRUE(std::holds_alternative<storage::sqlite_config>(c.storage));
+  EXPECT_EQ(c.writer.writers, 1u);
+}
+
+}  // namespace
+}  // namespace evs::consumer

@@ -1,0 +1,116 @@
+// The programs as users start them: --help, --version, and exit code 2 with a one-line
+// message naming the setting when the configuration is bad.
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace evs::test {
+namespace {
+
+struct program {
+  const char* name;
+  const char* path;
+};
+std::ostream& operator<<(std::ostream& os, const program& p) { return os << p.name; }
+
+const program programs[] = {{"event_consumer", EVS_CONSUMER_BINARY},
+                            {"event_token", EVS_TOKEN_BINARY}};
+
+class Programs : public ::testing::TestWithParam<program> {
+ protected:
+  run_result run(std::vector<std::string> args,
+                 std::vector<std::pair<std::string, std::optional<std::string>>> env = {}) {
+    process_options options;
+    options.program = GetParam().path;
+    options.args = std::move(args);
+    // A clean slate: no settings inherited from whoever runs the tests, no .env file.
+    for (const auto* key : {"SECRET_KEY", "ALGORITHM", "DATABASE_URL", "DB_HOSTNAME", "DB_PATH",
+                            "PORT", "HOST", "LOG_FORMAT", "LOG_LEVEL"})
+      options.env.emplace_back(key, std::nullopt);
+    options.env.insert(options.env.end(), env.begin(), env.end());
+    options.cwd = dir_.path();
+    return run_program(options, dir_.path());
+  }
+
+  temp_dir dir_{"evs-programs"};
+};
+
+std::size_t line_count(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+TEST_P(Programs, HelpExitsZeroAndNamesTheSettings) {
+  const auto r = run({"--help"});
+  EXPECT_TRUE(r.status.exited);
+  EXPECT_EQ(r.status.code, 0) << r.err;
+  EXPECT_NE(r.out.find("SECRET_KEY"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--version"), std::string::npos) << r.out;
+}
+
+TEST_P(Programs, VersionExitsZero) {
+  const auto r = run({"--version"});
+  EXPECT_EQ(r.status.code, 0) << r.err;
+  EXPECT_NE(r.out.find(EVS_VERSION), std::string::npos) << r.out;
+  EXPECT_EQ(line_count(r.out), 1U) << r.out;
+}
+
+TEST_P(Programs, MissingSecretKeyExitsTwoWithOneLineNamingIt) {
+  const auto r = run({});
+  EXPECT_TRUE(r.status.exited);
+  EXPECT_EQ(r.status.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("SECRET_KEY"), std::string::npos) << r.err;
+  EXPECT_EQ(line_count(r.err), 1U) << r.err;
+}
+
+TEST_P(Programs, BadAlgorithmExitsTwoNamingIt) {
+  const auto r = run({}, {{"SECRET_KEY", "s"}, {"ALGORITHM", "RS256"}});
+  EXPECT_EQ(r.status.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("ALGORITHM"), std::string::npos) << r.err;
+  EXPECT_EQ(line_count(r.err), 1U) << r.err;
+}
+
+TEST_P(Programs, UnknownFlagExitsTwo) {
+  const auto r = run({"--no-such-flag"}, {{"SECRET_KEY", "s"}});
+  EXPECT_EQ(r.status.code, 2) << r.out << r.err;
+  EXPECT_FALSE(r.err.empty());
+}
+
+struct program_name {
+  template <class ParamInfo>
+  std::string operator()(const ParamInfo& param_info) const {
+    return param_info.param.name;
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(All, Programs, ::testing::ValuesIn(programs), program_name{});
+
+TEST(ProgramsToken, MintsATokenForTheConsumer) {
+  temp_dir dir{"evs-token"};
+  process_options options;
+  options.program = EVS_TOKEN_BINARY;
+  options.args = {"--sub", "tester", "--scope", "events:read", "--ttl", "1h"};
+  options.env = {{"SECRET_KEY", "s3cret"}, {"ALGORITHM", std::nullopt}};
+  options.cwd = dir.path();
+  const auto r = run_program(options, dir.path());
+  EXPECT_EQ(r.status.code, 0) << r.err;
+  EXPECT_EQ(line_count(r.out), 1U);
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '.'), 2);
+}
+
+TEST(ProgramsConsumer, BadPortExitsTwoNamingIt) {
+  temp_dir dir{"evs-consumer"};
+  process_options options;
+  options.program = EVS_CONSUMER_BINARY;
+  options.env = {{"SECRET_KEY", "s"}, {"PORT", "not-a-port"}, {"DB_PATH", (dir / "e.db").string()}};
+  options.cwd = dir.path();
+  const auto r = run_program(options, dir.path());
+  EXPECT_EQ(r.status.code, 2) << r.err;
+  EXPECT_NE(r.err.find("PORT"), std::string::npos) << r.err;
+  EXPECT_EQ(line_count(r.err), 1U) << r.err;
+}
+
+}  // namespace
+}  // namespace evs::test

@@ -1,0 +1,57 @@
+#include "support/test_server.hpp"
+
+#include "auth/token_verifier.hpp"
+#include "core/time_source.hpp"
+#include "server/http_server.hpp"
+#include "storage/store_factory.hpp"
+#include "support/tokens.hpp"
+
+#include <thread>
+
+namespace evs::test {
+
+namespace {
+
+consumer::api_options api_options_for(const test_server_options& o) {
+  auto api = o.api;
+  api.max_body_bytes = o.server.body_limit;
+  return api;
+}
+
+}  // namespace
+
+// Members in the order the consumer wires them (see consumer_app.cpp); destroyed in reverse.
+struct test_server::parts {
+  explicit parts(const test_server_options& o)
+      : store{storage::open_event_store(o.storage)},
+        writer{*store, o.writer},
+        verifier{std::string{test_secret}, auth::jwt_algorithm::hs256},
+        api{*store, writer, verifier, clock, api_options_for(o)},
+        server{o.server, api},
+        thread{[this] { server.run(); }} {}
+
+  ~parts() {
+    server.stop();
+    thread.join();
+    writer.stop();
+  }
+
+  std::unique_ptr<storage::event_store> store;
+  consumer::batch_writer writer;
+  auth::token_verifier verifier;
+  core::system_time_source clock;
+  consumer::event_api api;
+  server::http_server server;
+  std::thread thread;
+};
+
+test_server::test_server(const test_server_options& options)
+    : parts_{std::make_unique<parts>(options)} {}
+
+test_server::~test_server() = default;
+
+std::uint16_t test_server::port() const { return parts_->server.port(); }
+
+storage::event_store& test_server::store() { return *parts_->store; }
+
+}  // namespace evs::test
