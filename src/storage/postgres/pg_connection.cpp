@@ -1,0 +1,208 @@
+#include "storage/postgres/pg_connection.hpp"
+
+#include "core/log.hpp"
+
+#include <poll.h>
+
+#include <array>
+#include <charconv>
+#include <string>
+
+namespace evs::storage::postgres {
+
+bool pg_error::transient() const noexcept {
+  if (connection_lost_) return true;
+  const std::string_view state{sqlstate_};
+  if (state.size() != 5) return false;
+  const std::string_view cls = state.substr(0, 2);
+  return cls == "08"           // connection exception
+         || cls == "53"        // insufficient resources: too many connections, disk full
+         || state == "57P01"   // admin_shutdown
+         || state == "57P02"   // crash_shutdown
+         || state == "57P03"   // cannot_connect_now: starting up or shutting down
+         || state == "57014"   // query_canceled
+         || state == "40001"   // serialization_failure
+         || state == "40P01"   // deadlock_detected
+         || state == "25006"   // read_only_sql_transaction: a standby
+         || state == "55P03";  // lock_not_available
+}
+
+std::string_view query_result::text(int row, int column) const noexcept {
+  const char* value = PQgetvalue(result_.get(), row, column);
+  const int length = PQgetlength(result_.get(), row, column);
+  return {value, static_cast<std::size_t>(length)};
+}
+
+std::int64_t query_result::int64(int row, int column) const {
+  const std::string_view value = text(row, column);
+  std::int64_t parsed = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+  if (ec != std::errc{} || end != value.data() + value.size())
+    throw pg_error("unexpected integer value '" + std::string{value} + "'", "", false);
+  return parsed;
+}
+
+std::optional<std::string> query_result::optional_text(int row, int column) const {
+  if (is_null(row, column)) return std::nullopt;
+  return std::string{text(row, column)};
+}
+
+std::int64_t query_result::affected_rows() const {
+  const std::string_view count{PQcmdTuples(result_.get())};
+  std::int64_t parsed = 0;
+  std::from_chars(count.data(), count.data() + count.size(), parsed);
+  return parsed;
+}
+
+std::string one_line(std::string_view message) {
+  std::string line;
+  line.reserve(message.size());
+  bool pending_break = false;
+  for (const char c : message) {
+    if (c == '\n' || c == '\r') {
+      pending_break = !line.empty();
+      continue;
+    }
+    if (c == ' ' || c == '\t') {
+      if (!line.empty() && line.back() != ' ' && !pending_break) line += ' ';
+      continue;
+    }
+    if (pending_break) {
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      line += line.back() == ':' ? " " : "; ";
+      pending_break = false;
+    }
+    line += c;
+  }
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  return line;
+}
+
+std::string describe_target(PGconn* conn) {
+  const auto value = [](const char* s) { return std::string{s != nullptr ? s : "?"}; };
+  return value(PQhost(conn)) + ":" + value(PQport(conn)) + ", database \"" + value(PQdb(conn)) +
+         "\", user \"" + value(PQuser(conn)) + "\"";
+}
+
+namespace {
+
+// Keywords before "dbname" are defaults that the expanded conninfo overrides; those after it
+// are forced. UTF8 keeps payloads byte-for-byte.
+class connect_params {
+ public:
+  explicit connect_params(const connect_options& options)
+      : connect_timeout_{std::to_string(options.connect_timeout.count())},
+        keepalive_idle_{std::to_string(options.keepalive_idle.count())},
+        tcp_user_timeout_{std::to_string(options.tcp_user_timeout.count())},
+        values_{connect_timeout_.c_str(),
+                "1",
+                keepalive_idle_.c_str(),
+                "5",
+                "3",
+                tcp_user_timeout_.c_str(),
+                options.application_name.c_str(),
+                options.conninfo.c_str(),
+                "UTF8",
+                nullptr} {}
+
+  const char* const* keywords() const noexcept { return keywords_.data(); }
+  const char* const* values() const noexcept { return values_.data(); }
+
+ private:
+  static constexpr std::array<const char*, 10> keywords_ = {
+      "connect_timeout",  "keepalives",
+      "keepalives_idle",  "keepalives_interval",
+      "keepalives_count", "tcp_user_timeout",
+      "application_name", "dbname",
+      "client_encoding",  nullptr};
+  std::string connect_timeout_;
+  std::string keepalive_idle_;
+  std::string tcp_user_timeout_;
+  std::array<const char*, 10> values_;
+};
+
+// libpq prints server notices to stderr by default, which would break the log format.
+void log_notice(void*, const char* message) {
+  log::debug("PostgreSQL notice", {{"message", one_line(message)}});
+}
+
+}  // namespace
+
+PGPing ping_server(const connect_options& options) {
+  const connect_params params{options};
+  return PQpingParams(params.keywords(), params.values(), 1);
+}
+
+connection::connection(const connect_options& options) {
+  const connect_params params{options};
+  conn_ = PQconnectdbParams(params.keywords(), params.values(), 1);
+  if (conn_ == nullptr)
+    throw pg_error("out of memory allocating a PostgreSQL connection", "", true);
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    // libpq's message names host and port when it got as far as trying them.
+    std::string message = "cannot connect to PostgreSQL";
+    if (PQdb(conn_) != nullptr && PQuser(conn_) != nullptr)
+      message += std::string{" (database \""} + PQdb(conn_) + "\", user \"" + PQuser(conn_) + "\")";
+    message += ": " + one_line(PQerrorMessage(conn_));
+    PQfinish(conn_);
+    conn_ = nullptr;
+    throw pg_error(message, "", true);
+  }
+  PQsetNoticeProcessor(conn_, log_notice, nullptr);
+}
+
+connection::~connection() {
+  if (conn_ != nullptr) PQfinish(conn_);
+}
+
+bool connection::usable() noexcept {
+  // An idle connection has nothing to read unless the server is going away: then it sent a
+  // FATAL (libpq passes it to the notice processor) and closed, and reading again sees the
+  // end of the stream. A few rounds cover both arriving in separate reads.
+  for (int round = 0; round < 4; ++round) {
+    if (PQstatus(conn_) != CONNECTION_OK) return false;
+    pollfd pending{PQsocket(conn_), POLLIN, 0};
+    const int ready = ::poll(&pending, 1, 0);
+    if (ready == 0) break;
+    if (ready < 0 || PQconsumeInput(conn_) == 0) return false;
+    static_cast<void>(PQisBusy(conn_));  // parses what arrived
+  }
+  return idle_outside_transaction();
+}
+
+bool connection::idle_outside_transaction() const noexcept {
+  return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+}
+
+query_result connection::check(PGresult* result, std::string_view context) {
+  const ExecStatusType status = PQresultStatus(result);
+  if (result != nullptr && (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK))
+    return query_result{result};
+  std::string message{context};
+  message += ": ";
+  std::string sqlstate;
+  if (result != nullptr) {
+    const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+    if (state != nullptr) sqlstate = state;
+    message += one_line(PQresultErrorMessage(result));
+    PQclear(result);
+  } else {
+    message += one_line(PQerrorMessage(conn_));
+  }
+  throw pg_error(message, std::move(sqlstate), PQstatus(conn_) != CONNECTION_OK);
+}
+
+query_result connection::exec(const char* sql) { return check(PQexec(conn_, sql), "exec"); }
+
+query_result connection::exec_prepared(const std::string& name, const char* sql,
+                                       const param_list& params) {
+  if (!prepared_.contains(name)) {
+    check(PQprepare(conn_, name.c_str(), sql, 0, nullptr), "prepare " + name);
+    prepared_.insert(name);
+  }
+  return check(
+      PQexecPrepared(conn_, name.c_str(), params.size(), params.values(), nullptr, nullptr, 0),
+      name);
+}
+
+}  // namespace evs::storage::postgres

@@ -1,0 +1,62 @@
+#include "pg_control.hpp"
+
+#include "support/backends.hpp"
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace evs::test {
+namespace {
+
+std::string quoted(const std::string& text) {
+  std::string out = "'";
+  for (const char c : text) {
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+pg_control::pg_control()
+    : bin_{required_env("EVS_TEST_PG_BIN")},
+      data_{required_env("EVS_TEST_PG_DATA")},
+      log_{required_env("EVS_TEST_PG_LOG")} {
+  // Empty when the tests run as an unprivileged user that owns the server.
+  if (const char* user = std::getenv("EVS_TEST_PG_CTL_USER")) user_ = user;
+}
+
+int pg_control::pg_ctl(const std::string& arguments) const {
+  std::string command;
+  if (!user_.empty()) command = "runuser -u " + quoted(user_) + " -- ";
+  command += quoted(bin_ + "/pg_ctl") + " -D " + quoted(data_) + " " + arguments;
+  command += " >/dev/null 2>&1";
+  const int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void pg_control::stop() const {
+  if (pg_ctl("-m fast -w -t 60 stop") != 0) throw std::runtime_error("pg_ctl stop failed");
+}
+
+void pg_control::start() const {
+  if (pg_ctl("-l " + quoted(log_) + " -w -t 60 start") != 0)
+    throw std::runtime_error("pg_ctl start failed; see " + log_);
+}
+
+bool pg_control::running() const { return pg_ctl("status") == 0; }
+
+pg_restart_guard::~pg_restart_guard() {
+  try {
+    if (!control_.running()) control_.start();
+  } catch (const std::exception&) {
+    // Nothing more to do: the following tests will report the missing server.
+  }
+}
+
+}  // namespace evs::test

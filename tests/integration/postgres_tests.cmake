@@ -1,0 +1,30 @@
+# PostgreSQL-only tests, included by tests/CMakeLists.txt. They read EVS_TEST_PG_URL and the
+# other variables that scripts/with-postgres exports, and fail, never skip, without them.
+#
+#   postgres_store      start-up errors, text encoding, read-only server, killed connections
+#   postgres_outage     stop the server under concurrent inserts, start it, nothing lost
+#   postgres_consumers  two stores on one database, overlapping event_ids stored once
+#   with_postgres       the throwaway-server script itself
+
+evs_integration_executable(pg_store_test
+  SOURCES integration/pg_store_test.cpp
+  LIBS PkgConfig::LIBPQ)
+add_test(NAME postgres_store COMMAND pg_store_test)
+
+evs_integration_executable(pg_outage_test
+  SOURCES integration/pg_outage_test.cpp integration/pg_control.cpp)
+add_test(NAME postgres_outage COMMAND pg_outage_test)
+
+evs_integration_executable(pg_consumers_test
+  SOURCES integration/pg_consumers_test.cpp)
+add_test(NAME postgres_consumers COMMAND pg_consumers_test)
+
+add_test(NAME with_postgres
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/integration/with_postgres_test.sh
+          ${PROJECT_SOURCE_DIR}/scripts/with-postgres)
+
+set_tests_properties(postgres_store postgres_consumers with_postgres PROPERTIES
+  LABELS "integration;postgres" TIMEOUT 300)
+# Stops the shared server: nothing else may run meanwhile.
+set_tests_properties(postgres_outage PROPERTIES
+  LABELS "integration;postgres" TIMEOUT 300 RUN_SERIAL TRUE)
