@@ -75,7 +75,7 @@ token: build
 bench: install
 	cmake --preset release >/dev/null
 	cmake --build --preset release -j $(JOBS)
-	bench/run.sh $(RELEASE_DIR)
+	scripts/with-postgres bench/run.sh $(RELEASE_DIR)
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

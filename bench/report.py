@@ -9,11 +9,12 @@ ticks_per_s = float(sys.argv[2])
 out_path = sys.argv[3]
 
 nginx = {r["connections"]: r for r in rows if r["label"] == "nginx"}
-store = {r["batch"]: r for r in rows if r["label"] == "store"}
+store = {(r["backend"], r["batch"]): r for r in rows if r["label"] == "store"}
 table = []
 for r in rows:
     if r["label"] == "store":
-        table.append({"workload": f"raw store insert, batch {r['batch']}", "backend": r["backend"],
+        table.append({"workload": f"raw store insert, batch {r['batch']}, {r.get('writers', 1)} writer(s)",
+                      "backend": r["backend"],
                       "events_per_s": r["events_per_s"], "requests_per_s": None})
         continue
     events_per_s = r["requests_per_s"] * r["events_per_request"] if r["failed"] == 0 else \
@@ -28,9 +29,10 @@ for r in rows:
         row["peak_rss_mib"] = r["peak_rss_kib"] / 1024
     table.append(row)
 
-def find(label, per_request, connections):
+def find(label, per_request, connections, backend="sqlite"):
     for r in rows:
-        if r["label"] == label and r.get("events_per_request") == per_request and r.get("connections") == connections:
+        if (r["label"] == label and r.get("events_per_request") == per_request
+                and r.get("connections") == connections and r.get("backend", backend) == backend):
             return r
     return None
 
@@ -39,16 +41,20 @@ c1 = find("consumer", 1, 64)
 if c1 and 64 in nginx:
     ratios["A: consumer events/s @1 ev/req / nginx req/s"] = c1["requests_per_s"] / nginx[64]["requests_per_s"]
 c100 = find("consumer", 100, 64)
-if c100 and 100 in store:
+if c100 and ("sqlite", 100) in store:
     ratios["B: consumer events/s @100 ev/req / raw store events/s @100"] = \
-        c100["requests_per_s"] * 100 / store[100]["events_per_s"]
+        c100["requests_per_s"] * 100 / store[("sqlite", 100)]["events_per_s"]
+p100 = find("consumer", 100, 64, "postgres")
+if p100 and ("postgres", 100) in store:
+    ratios["PostgreSQL: consumer events/s @100 ev/req / raw store events/s @100"] = \
+        p100["requests_per_s"] * 100 / store[("postgres", 100)]["events_per_s"]
 
 def fmt(v, spec):
     return "-" if v is None else format(v, spec)
 
-print(f"{'workload':42} {'backend':8} {'events/s':>10} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'RSS MiB':>8} {'CPU us/ev':>9}")
+print(f"{'workload':48} {'backend':8} {'events/s':>10} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'RSS MiB':>8} {'CPU us/ev':>9}")
 for t in table:
-    print(f"{t['workload']:42} {t['backend']:8} {fmt(t['events_per_s'], ',.0f'):>10} "
+    print(f"{t['workload']:48} {t['backend']:8} {fmt(t['events_per_s'], ',.0f'):>10} "
           f"{fmt(t.get('requests_per_s'), ',.0f'):>10} {fmt(t.get('p50_ms'), '.2f'):>8} "
           f"{fmt(t.get('p99_ms'), '.2f'):>8} {fmt(t.get('peak_rss_mib'), '.1f'):>8} "
           f"{fmt(t.get('cpu_us_per_event'), '.2f'):>9}")

@@ -84,6 +84,28 @@ for workload in "1 64" "10 64" "100 64" "1 8"; do
 done
 kill -TERM "$CONSUMER"; wait "$CONSUMER" || true
 
+# --- PostgreSQL, when run under scripts/with-postgres ---
+if [[ -n ${EVS_TEST_PG_URL:-} ]]; then
+  echo "raw PostgreSQL store, batch 100, 4 writers..." >&2
+  "$BUILD/bench/store_bench" --backend postgres --target "$EVS_TEST_PG_URL" --batch 100 \
+    --writers 4 --seconds 5 | sed 's/^{/{"label":"store",/' >> "$RESULTS"
+  PORT=$(free_port)
+  LOG_LEVEL=warn PORT=$PORT DATABASE_URL="$EVS_TEST_PG_URL" "$BUILD/apps/event-consumer" \
+    --env-file /dev/null 2> "$WORK/consumer-pg.log" &
+  CONSUMER=$!
+  PIDS+=($CONSUMER)
+  wait_port "$PORT"
+  for workload in "1 64" "100 64"; do
+    set -- $workload
+    echo "consumer (postgres), $1 events/request, $2 connections..." >&2
+    before=$(cpu_ticks "$CONSUMER")
+    line=$(run_wrk consumer "http://127.0.0.1:$PORT/api/event" "$1" "$2")
+    after=$(cpu_ticks "$CONSUMER")
+    echo "${line%\}},\"backend\":\"postgres\",\"cpu_ticks\":$((after - before)),\"peak_rss_kib\":$(peak_rss_kib "$CONSUMER")}" >> "$RESULTS"
+  done
+  kill -TERM "$CONSUMER"; wait "$CONSUMER" || true
+fi
+
 echo "micro-benchmarks..." >&2
 "$BUILD/bench/micro_bench" --benchmark_min_time=0.2 > "$WORK/micro.txt" 2>/dev/null || true
 

@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <thread>
+#include <atomic>
 
 int main(int argc, char** argv) {
   CLI::App app{"store_bench: events/s of event_store::insert with a given batch size"};
@@ -16,10 +18,12 @@ int main(int argc, char** argv) {
   std::string target;
   std::size_t batch = 100;
   double seconds = 5;
+  std::size_t writers = 1;
   app.add_option("--backend", backend, "sqlite or postgres");
   app.add_option("--target", target, "SQLite file or PostgreSQL URL")->required();
   app.add_option("--batch", batch, "events per transaction");
   app.add_option("--seconds", seconds, "how long to run");
+  app.add_option("--writers", writers, "threads inserting at once (PostgreSQL: one per writer connection)");
   CLI11_PARSE(app, argc, argv);
 
   evs::storage::storage_config config;
@@ -27,32 +31,43 @@ int main(int argc, char** argv) {
     std::filesystem::remove(target);
     config = evs::storage::sqlite_config{target, 1};
   } else {
-    config = evs::storage::postgres_config{target, 1, 1};
+    config = evs::storage::postgres_config{target, writers, 1};
   }
   const auto store = evs::storage::open_event_store(config);
 
-  std::vector<evs::core::new_event> events(batch);
-  std::size_t total = 0;
+  std::atomic<std::size_t> total{0};
+  std::atomic<bool> failed{false};
   const auto start = std::chrono::steady_clock::now();
   const auto deadline = start + std::chrono::duration<double>(seconds);
-  std::mt19937_64 rng{42};
-  while (std::chrono::steady_clock::now() < deadline) {
-    for (auto& e : events) {
-      e.event_id = evs::core::make_uuid_v7(1'700'000'000'000 + static_cast<std::int64_t>(total), rng);
-      e.event_type = "message";
-      e.payload_json = R"({"user":"ada","text":"hello there","room":"general"})";
-      e.received_at_us = 1'700'000'000'000'000;
+  auto writer = [&](std::uint64_t seed) {
+    std::vector<evs::core::new_event> events(batch);
+    std::mt19937_64 rng{seed};
+    std::int64_t n = 0;
+    while (!failed && std::chrono::steady_clock::now() < deadline) {
+      for (auto& e : events) {
+        e.event_id = evs::core::make_uuid_v7(1'700'000'000'000 + n++, rng);
+        e.event_type = "message";
+        e.payload_json = R"({"user":"ada","text":"hello there","room":"general"})";
+        e.received_at_us = 1'700'000'000'000'000;
+      }
+      const auto outcome = store->insert(events);
+      if (!outcome) {
+        std::fprintf(stderr, "insert failed: %s\n", outcome.error().message().c_str());
+        failed = true;
+        return;
+      }
+      total += batch;
     }
-    const auto outcome = store->insert(events);
-    if (!outcome) {
-      std::fprintf(stderr, "insert failed: %s\n", outcome.error().message().c_str());
-      return 1;
-    }
-    total += batch;
+  };
+  {
+    std::vector<std::jthread> threads;
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, writers); ++i) threads.emplace_back(writer, 42 + i);
   }
+  if (failed) return 1;
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("{\"backend\":\"%s\",\"batch\":%zu,\"events\":%zu,\"seconds\":%.3f,\"events_per_s\":%.0f}\n",
-              backend.c_str(), batch, total, elapsed, static_cast<double>(total) / elapsed);
+  std::printf("{\"backend\":\"%s\",\"batch\":%zu,\"writers\":%zu,\"events\":%zu,\"seconds\":%.3f,\"events_per_s\":%.0f}\n",
+              backend.c_str(), batch, writers, total.load(), elapsed,
+              static_cast<double>(total.load()) / elapsed);
   return 0;
 }

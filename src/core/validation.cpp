@@ -64,6 +64,10 @@ void check_event_type(const json::value& v, const location& at, std::vector<fiel
     add(errors, at.at("event_type"), "String should have at least 1 character", "string_too_short");
   } else if (length > max_event_type_chars) {
     add(errors, at.at("event_type"), "String should have at most 255 characters", "string_too_long");
+  } else if (std::any_of(s.begin(), s.end(), [](char c) { return c >= 0 && c < 0x20; })) {
+    // NUL cannot be stored by PostgreSQL, and no control character belongs in a type name.
+    add(errors, at.at("event_type"), "String should not contain control characters",
+        "string_control_characters");
   } else {
     out = std::string{s};
   }

@@ -514,3 +514,16 @@ TEST(ValidationTest, ErrorBodyEscapesMessages) {
 
 }  // namespace
 }  // namespace evs::core
+
+TEST(ValidationTest, EventTypeRejectsControlCharacters) {
+  for (const char* type : {R"("a\u0000b")", R"("line\nbreak")", R"("\u001f")"}) {
+    const auto r = parse_event_batch(event_with_type(type), defaults);
+    EXPECT_TRUE(r.events.empty()) << type;
+    EXPECT_EQ(summary(r.errors),
+              (summary_t{{R"(["body","event_type"])", "string_control_characters"}}))
+        << type;
+  }
+  // Payload strings may hold anything JSON can: they are stored as escaped JSON text.
+  const auto payload = parse_event_batch(event_with_payload(R"("a\u0000b")"), defaults);
+  EXPECT_TRUE(payload.errors.empty());
+}

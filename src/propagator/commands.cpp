@@ -1,0 +1,112 @@
+#include "propagator/commands.hpp"
+
+#include "core/json_text.hpp"
+#include "core/log.hpp"
+#include "core/rfc3339.hpp"
+#include "core/settings.hpp"
+#include "propagator/curl_sender.hpp"
+#include "propagator/event_source.hpp"
+#include "propagator/scheduler.hpp"
+#include "propagator/signal_watcher.hpp"
+#include "propagator/spool.hpp"
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <random>
+
+namespace evs::propagator {
+namespace {
+
+std::uint64_t random_seed() {
+  std::random_device device;
+  return (static_cast<std::uint64_t>(device()) << 32) ^ device();
+}
+
+// Opening the spool is part of start-up: a failure is a configuration problem (exit 2).
+std::unique_ptr<spool> open_spool(const config& cfg, spool::mode mode) {
+  try {
+    return std::make_unique<spool>(cfg.spool_path, cfg.spool_max_events, mode);
+  } catch (const std::exception& e) {
+    throw core::config_error(std::string{"SPOOL_PATH: "} + e.what());
+  }
+}
+
+}  // namespace
+
+int run_command(const config& cfg, action what) {
+  switch (what) {
+    case action::run: return run_propagator(cfg);
+    case action::list_dead_letters: return list_dead_letters(cfg, std::cout);
+    case action::requeue_dead_letters: return requeue_dead_letters(cfg);
+    case action::print_sample_events: return print_sample_events(std::cout);
+  }
+  return 2;
+}
+
+int run_propagator(const config& cfg) {
+  // Before any other thread exists, so that every thread inherits the blocked signals.
+  stop_signal stop;
+  signal_watcher watcher{stop};
+
+  event_source source{load_templates(cfg.events_file), cfg.order, random_seed()};
+  const auto store = open_spool(cfg, spool::mode::owner);
+  try {
+    curl_sender out{cfg.api_url, cfg.api_token, [&stop] { return stop.aborted(); }};
+    steady_clock_source steady;
+    core::system_time_source wall;
+    std_random_source random{random_seed()};
+    scheduler loop{cfg, {*store, source, out, steady, wall, random, stop, random_seed()}};
+    loop.run();
+    return 0;
+  } catch (const std::exception& e) {
+    // The spool's disk failed under us: everything it committed is still there.
+    log::error("stopping on an error", {{"error", e.what()}});
+    return 1;
+  }
+}
+
+int list_dead_letters(const config& cfg, std::ostream& out) {
+  if (!std::filesystem::exists(cfg.spool_path)) {
+    log::info("no spool yet, so no dead letters", {{"spool", cfg.spool_path}});
+    return 0;
+  }
+  const auto store = open_spool(cfg, spool::mode::reader);
+  const auto letters = store->dead_letters();
+  std::string line;
+  for (const auto& d : letters) {
+    line = "{\"event_id\":";
+    core::append_json_string(line, d.event.event_id);
+    line += ",\"event_type\":";
+    core::append_json_string(line, d.event.event_type);
+    line += ",\"event_payload\":" + d.event.payload_json + ",\"occurred_at\":";
+    core::append_json_string(line, d.event.occurred_at);
+    line += ",\"failed_at\":";
+    core::append_json_string(line, core::format_rfc3339(d.failed_at_us));
+    line += ",\"status\":" + std::to_string(d.http_status) + ",\"reason\":";
+    core::append_json_string(line, d.reason);
+    line += ",\"response\":";
+    core::append_json_string(line, d.response_body);
+    line += "}\n";
+    out << line;
+  }
+  out.flush();
+  log::info("dead letters listed",
+            {{"count", std::to_string(letters.size())}, {"spool", cfg.spool_path}});
+  return 0;
+}
+
+int requeue_dead_letters(const config& cfg) {
+  const auto store = open_spool(cfg, spool::mode::owner);
+  const auto moved = store->requeue_dead_letters();
+  log::info("dead letters moved back into the spool; the next run sends them",
+            {{"count", std::to_string(moved)}, {"pending", std::to_string(store->pending())}});
+  return 0;
+}
+
+int print_sample_events(std::ostream& out) {
+  out << bundled_events_json() << "\n";
+  return 0;
+}
+
+}  // namespace evs::propagator

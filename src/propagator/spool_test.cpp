@@ -1,0 +1,155 @@
+#include "propagator/spool.hpp"
+
+#include "propagator/test_fakes.hpp"
+
+#include <gtest/gtest.h>
+
+namespace evs::propagator {
+namespace {
+
+using testing::temp_dir;
+
+std::vector<spooled_event> make_events(std::size_t n, const std::string& prefix = "e") {
+  std::vector<spooled_event> out;
+  for (std::size_t i = 0; i < n; ++i)
+    out.push_back({0, prefix + std::to_string(i), "message", "\"hi " + std::to_string(i) + "\"",
+                   "2024-05-01T12:30:00.000001Z", static_cast<std::int64_t>(i)});
+  return out;
+}
+
+std::vector<std::string> ids(const std::vector<spooled_event>& events) {
+  std::vector<std::string> out;
+  for (const auto& e : events) out.push_back(e.event_id);
+  return out;
+}
+
+TEST(spool, creates_its_folder_and_starts_empty) {
+  temp_dir dir;
+  const auto path = (dir / "a" / "b" / "spool.db").string();
+  spool s{path, 100};
+  EXPECT_TRUE(std::filesystem::exists(path));
+  EXPECT_EQ(s.pending(), 0U);
+  EXPECT_EQ(s.dead_letter_count(), 0U);
+  EXPECT_TRUE(s.oldest(10).empty());
+}
+
+TEST(spool, uses_wal_and_full_sync) {
+  temp_dir dir;
+  const auto path = (dir / "spool.db").string();
+  spool s{path, 100};
+  sqlite_db db{path, SQLITE_OPEN_READONLY};
+  sqlite_stmt mode{db, "PRAGMA journal_mode"};
+  ASSERT_TRUE(mode.step());
+  EXPECT_EQ(mode.text_at(0), "wal");
+}
+
+TEST(spool, keeps_events_across_reopen_oldest_first) {
+  temp_dir dir;
+  const auto path = (dir / "spool.db").string();
+  {
+    spool s{path, 100};
+    auto first = make_events(3, "a");
+    auto second = make_events(2, "b");
+    EXPECT_EQ(s.append(first), 3U);
+    EXPECT_EQ(s.append(second), 2U);
+    EXPECT_LT(first[2].seq, second[0].seq);
+  }
+  spool s{path, 100};
+  EXPECT_EQ(s.pending(), 5U);
+  const auto oldest = s.oldest(4);
+  EXPECT_EQ(ids(oldest), (std::vector<std::string>{"a0", "a1", "a2", "b0"}));
+  EXPECT_EQ(oldest[1].payload_json, "\"hi 1\"");
+  EXPECT_EQ(oldest[1].occurred_at, "2024-05-01T12:30:00.000001Z");
+  EXPECT_EQ(oldest[1].event_type, "message");
+}
+
+TEST(spool, removes_only_what_was_acknowledged) {
+  temp_dir dir;
+  const auto path = (dir / "spool.db").string();
+  {
+    spool s{path, 100};
+    auto events = make_events(5);
+    s.append(events);
+    const auto batch = s.oldest(2);
+    s.remove(batch);
+    EXPECT_EQ(s.pending(), 3U);
+    s.remove(batch);  // a second ack of the same events changes nothing
+    EXPECT_EQ(s.pending(), 3U);
+  }
+  spool s{path, 100};
+  EXPECT_EQ(ids(s.oldest(10)), (std::vector<std::string>{"e2", "e3", "e4"}));
+}
+
+TEST(spool, is_bounded) {
+  temp_dir dir;
+  spool s{(dir / "spool.db").string(), 4};
+  auto three = make_events(3, "a");
+  EXPECT_EQ(s.append(three), 3U);
+  EXPECT_FALSE(s.full());
+  auto more = make_events(3, "b");
+  EXPECT_EQ(s.append(more), 1U);  // one place left
+  EXPECT_TRUE(s.full());
+  auto rejected = make_events(1, "c");
+  EXPECT_EQ(s.append(rejected), 0U);
+  EXPECT_EQ(ids(s.oldest(10)), (std::vector<std::string>{"a0", "a1", "a2", "b0"}));
+  s.remove(s.oldest(1));
+  EXPECT_FALSE(s.full());
+}
+
+TEST(spool, dead_letters_keep_status_body_and_event) {
+  temp_dir dir;
+  const auto path = (dir / "spool.db").string();
+  {
+    spool s{path, 100};
+    auto events = make_events(3);
+    s.append(events);
+    const auto batch = s.oldest(2);
+    s.move_to_dead_letters(batch, 422, R"({"detail":[]})", "rejected", 1234);
+    EXPECT_EQ(s.pending(), 1U);
+    EXPECT_EQ(s.dead_letter_count(), 2U);
+  }
+  spool s{path, 100, spool::mode::reader};
+  const auto letters = s.dead_letters();
+  ASSERT_EQ(letters.size(), 2U);
+  EXPECT_EQ(letters[0].event.event_id, "e0");
+  EXPECT_EQ(letters[0].event.payload_json, "\"hi 0\"");
+  EXPECT_EQ(letters[0].http_status, 422);
+  EXPECT_EQ(letters[0].response_body, R"({"detail":[]})");
+  EXPECT_EQ(letters[0].reason, "rejected");
+  EXPECT_EQ(letters[0].failed_at_us, 1234);
+  EXPECT_EQ(ids(s.oldest(10)), (std::vector<std::string>{"e2"}));
+}
+
+TEST(spool, requeued_dead_letters_keep_their_id_and_go_last) {
+  temp_dir dir;
+  spool s{(dir / "spool.db").string(), 100};
+  auto events = make_events(3);
+  s.append(events);
+  s.move_to_dead_letters(s.oldest(1), 401, "{}", "rejected", 1);
+  EXPECT_EQ(s.requeue_dead_letters(), 1U);
+  EXPECT_EQ(s.dead_letter_count(), 0U);
+  EXPECT_EQ(s.pending(), 3U);
+  EXPECT_EQ(ids(s.oldest(10)), (std::vector<std::string>{"e1", "e2", "e0"}));
+}
+
+TEST(spool, one_owner_at_a_time) {
+  temp_dir dir;
+  const auto path = (dir / "spool.db").string();
+  spool owner{path, 100};
+  EXPECT_THROW((spool{path, 100}), spool_busy);
+  spool reader{path, 100, spool::mode::reader};  // --dead-letters works while running
+  EXPECT_EQ(reader.pending(), 0U);
+}
+
+TEST(spool, duplicate_event_id_is_refused_whole) {
+  temp_dir dir;
+  spool s{(dir / "spool.db").string(), 100};
+  auto events = make_events(2);
+  s.append(events);
+  auto again = make_events(2);
+  EXPECT_THROW(s.append(again), sqlite_error);
+  EXPECT_EQ(s.pending(), 2U);
+}
+
+}  // namespace
+}  // namespace evs::propagator
