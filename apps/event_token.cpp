@@ -43,8 +43,7 @@ int main(int argc, char** argv) {
   std::string ttl = "30d";
   bool all_scopes = false;
   app.add_option("--sub", subject, "subject (who the token is for)")->capture_default_str();
-  app.add_option("--scope", scope,
-                 "space-separated scopes: events:read events:write events:admin")
+  app.add_option("--scope", scope, "space-separated scopes: events:read events:write events:admin")
       ->capture_default_str();
   app.add_flag("--all-scopes", all_scopes, "omit the scope claim: the token has every scope");
   app.add_option("--ttl", ttl, "lifetime: 30d, 12h, 15m, seconds, or never")->capture_default_str();

@@ -34,9 +34,12 @@ void validate_batch(benchmark::State& state) {
 BENCHMARK(validate_batch)->Arg(1)->Arg(10)->Arg(100);
 
 void event_to_json(benchmark::State& state) {
-  const evs::core::stored_event event{42, "0190a5f0-7c1e-7d3a-9f00-123456789abc", "message",
+  const evs::core::stored_event event{42,
+                                      "0190a5f0-7c1e-7d3a-9f00-123456789abc",
+                                      "message",
                                       R"({"user":"ada","text":"hello there","room":"general"})",
-                                      "2024-05-01T12:00:00Z", 1714564800000000};
+                                      "2024-05-01T12:00:00Z",
+                                      1714564800000000};
   for (auto _ : state) {
     auto text = evs::core::event_json(event);
     benchmark::DoNotOptimize(text);

@@ -5,12 +5,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <string>
 #include <thread>
-#include <atomic>
 
 int main(int argc, char** argv) {
   CLI::App app{"store_bench: events/s of event_store::insert with a given batch size"};
@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
   app.add_option("--target", target, "SQLite file or PostgreSQL URL")->required();
   app.add_option("--batch", batch, "events per transaction");
   app.add_option("--seconds", seconds, "how long to run");
-  app.add_option("--writers", writers, "threads inserting at once (PostgreSQL: one per writer connection)");
+  app.add_option("--writers", writers,
+                 "threads inserting at once (PostgreSQL: one per writer connection)");
   CLI11_PARSE(app, argc, argv);
 
   evs::storage::storage_config config;
@@ -61,13 +62,16 @@ int main(int argc, char** argv) {
   };
   {
     std::vector<std::jthread> threads;
-    for (std::size_t i = 0; i < std::max<std::size_t>(1, writers); ++i) threads.emplace_back(writer, 42 + i);
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, writers); ++i)
+      threads.emplace_back(writer, 42 + i);
   }
   if (failed) return 1;
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("{\"backend\":\"%s\",\"batch\":%zu,\"writers\":%zu,\"events\":%zu,\"seconds\":%.3f,\"events_per_s\":%.0f}\n",
-              backend.c_str(), batch, writers, total.load(), elapsed,
-              static_cast<double>(total.load()) / elapsed);
+  std::printf(
+      "{\"backend\":\"%s\",\"batch\":%zu,\"writers\":%zu,\"events\":%zu,\"seconds\":%.3f,\"events_"
+      "per_s\":%.0f}\n",
+      backend.c_str(), batch, writers, total.load(), elapsed,
+      static_cast<double>(total.load()) / elapsed);
   return 0;
 }

@@ -11,8 +11,8 @@ namespace evs::auth {
 
 struct token_request {
   std::string subject;
-  std::optional<std::string> scope;  // nullopt: no `scope` claim (every scope)
-  std::int64_t issued_at = 0;        // Unix seconds
+  std::optional<std::string> scope;              // nullopt: no `scope` claim (every scope)
+  std::int64_t issued_at = 0;                    // Unix seconds
   std::optional<std::int64_t> lifetime_seconds;  // nullopt: no `exp`
   std::optional<std::int64_t> not_before;        // Unix seconds
 };

@@ -78,9 +78,9 @@ verified_token token_verifier::verify(std::string_view token, std::int64_t now) 
   const std::string token_text{token};
   jwt_t* raw = nullptr;
   // Always decode WITH the key: libjwt 1.10 skips verification when given none.
-  const int rc = jwt_decode(&raw, token_text.c_str(),
-                            reinterpret_cast<const unsigned char*>(secret_.data()),
-                            static_cast<int>(secret_.size()));
+  const int rc =
+      jwt_decode(&raw, token_text.c_str(), reinterpret_cast<const unsigned char*>(secret_.data()),
+                 static_cast<int>(secret_.size()));
   const detail::jwt_ptr jwt{raw};
   if (rc != 0 || !jwt) {
     result.status = token_status::bad_signature;

@@ -22,7 +22,8 @@ auto async_commit(batch_writer& writer, std::vector<core::new_event> events,
         auto executor = boost::asio::get_associated_executor(handler);
         // The work guard keeps the I/O thread running while the commit is pending,
         // even when shutdown has closed everything else on it.
-        auto state = std::make_shared<std::pair<handler_type, decltype(boost::asio::make_work_guard(executor))>>(
+        auto state = std::make_shared<
+            std::pair<handler_type, decltype(boost::asio::make_work_guard(executor))>>(
             std::move(handler), boost::asio::make_work_guard(executor));
         auto complete = [state](result<storage::insert_outcome> outcome) {
           auto ex = state->second.get_executor();

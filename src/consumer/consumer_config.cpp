@@ -44,10 +44,8 @@ void declare_consumer_settings(core::settings& s) {
 }
 
 storage::storage_config read_storage_config(const core::settings& s) {
-  const auto read_connections =
-      static_cast<std::size_t>(s.integer("DB_READ_CONNECTIONS", 1, 64));
-  const auto write_connections =
-      static_cast<std::size_t>(s.integer("DB_WRITE_CONNECTIONS", 1, 64));
+  const auto read_connections = static_cast<std::size_t>(s.integer("DB_READ_CONNECTIONS", 1, 64));
+  const auto write_connections = static_cast<std::size_t>(s.integer("DB_WRITE_CONNECTIONS", 1, 64));
   if (const auto url = s.optional_text("DATABASE_URL")) {
     constexpr std::string_view sqlite_prefix = "sqlite:///";
     if (url->starts_with(sqlite_prefix)) {
@@ -98,11 +96,11 @@ consumer_config read_consumer_config(const core::settings& s) {
   if (const auto* pg = std::get_if<storage::postgres_config>(&c.storage))
     c.writer.writers = pg->write_connections;
 
-  c.log_format = s.choice("LOG_FORMAT", {"text", "json"}) == "json" ? log::format::json
-                                                                    : log::format::text;
+  c.log_format =
+      s.choice("LOG_FORMAT", {"text", "json"}) == "json" ? log::format::json : log::format::text;
   const auto level = s.choice("LOG_LEVEL", {"debug", "info", "warn", "error"});
-  c.log_level = level == "debug" ? log::level::debug
-                : level == "warn" ? log::level::warn
+  c.log_level = level == "debug"   ? log::level::debug
+                : level == "warn"  ? log::level::warn
                 : level == "error" ? log::level::error
                                    : log::level::info;
   return c;

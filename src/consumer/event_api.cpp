@@ -54,8 +54,12 @@ void fill_server_fields(std::vector<core::new_event>& events, std::int64_t recei
 }
 
 core::stored_event as_stored(core::new_event&& e, std::int64_t id) {
-  return {id, std::move(e.event_id), std::move(e.event_type), std::move(e.payload_json),
-          std::move(e.occurred_at), e.received_at_us};
+  return {id,
+          std::move(e.event_id),
+          std::move(e.event_type),
+          std::move(e.payload_json),
+          std::move(e.occurred_at),
+          e.received_at_us};
 }
 
 http_response event_response(unsigned status, const core::stored_event& e) {
@@ -97,8 +101,8 @@ std::variant<core::list_query, std::vector<core::field_error>> read_list_query(
       if (value.empty()) continue;
       const auto after = core::decode_cursor(value);
       if (!after)
-        errors.push_back({at(key), "Invalid cursor: pass back a next_cursor unchanged",
-                          "cursor_invalid"});
+        errors.push_back(
+            {at(key), "Invalid cursor: pass back a next_cursor unchanged", "cursor_invalid"});
       else
         q.after_id = *after;
     }
@@ -196,7 +200,8 @@ asio::awaitable<http_response> event_api::create(const http_request& request) {
   const auto outcome =
       co_await async_commit(writer_, std::move(parsed.events), asio::use_awaitable);
   if (!outcome) co_return error_response(outcome.error(), options_.retry_after);
-  if (const auto id = outcome->front()) co_return event_response(201, as_stored(std::move(event), *id));
+  if (const auto id = outcome->front())
+    co_return event_response(201, as_stored(std::move(event), *id));
 
   // Already stored under this event_id: answer with what is stored, as an idempotent replay.
   const auto existing =
@@ -241,7 +246,8 @@ asio::awaitable<http_response> event_api::update(const std::string& id_text,
   if (!id) co_return invalid_id();
   const auto parsed = core::parse_event_update(request.body, replace, options_.limits);
   if (!parsed.errors.empty()) co_return validation_failed(parsed.errors);
-  const auto event = co_await offload([this, id, &parsed] { return store_.update(*id, parsed.update); });
+  const auto event =
+      co_await offload([this, id, &parsed] { return store_.update(*id, parsed.update); });
   if (!event) co_return error_response(event.error(), options_.retry_after);
   co_return json_response(200, core::event_json(*event));
 }

@@ -9,15 +9,15 @@
 namespace evs::consumer {
 
 enum class endpoint {
-  ingest,        // POST /api/event, /event
-  ready,         // GET /api/ready, /ready
-  health,        // GET /healthz
-  create_event,  // POST /api/events
-  list_events,   // GET /api/events
-  get_event,     // GET /api/events/{id}
-  replace_event, // PUT /api/events/{id}
-  patch_event,   // PATCH /api/events/{id}
-  delete_event,  // DELETE /api/events/{id}
+  ingest,         // POST /api/event, /event
+  ready,          // GET /api/ready, /ready
+  health,         // GET /healthz
+  create_event,   // POST /api/events
+  list_events,    // GET /api/events
+  get_event,      // GET /api/events/{id}
+  replace_event,  // PUT /api/events/{id}
+  patch_event,    // PATCH /api/events/{id}
+  delete_event,   // DELETE /api/events/{id}
   not_found,
   method_not_allowed,
 };

@@ -50,7 +50,8 @@ void write(level l, std::string_view message, std::initializer_list<field> field
   } else {
     line = core::format_rfc3339(now) + " " + level_name(l) + " " + std::string{message};
     for (const auto& f : fields) {
-      const bool needs_quotes = f.value.empty() || f.value.find_first_of(" \"=") != std::string::npos;
+      const bool needs_quotes =
+          f.value.empty() || f.value.find_first_of(" \"=") != std::string::npos;
       line += " " + std::string{f.key} + "=" + (needs_quotes ? quoted(f.value) : f.value);
     }
     line += "\n";

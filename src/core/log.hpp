@@ -20,9 +20,17 @@ void configure(format f, level min_level);
 bool enabled(level l);
 void write(level l, std::string_view message, std::initializer_list<field> fields = {});
 
-inline void debug(std::string_view m, std::initializer_list<field> f = {}) { write(level::debug, m, f); }
-inline void info(std::string_view m, std::initializer_list<field> f = {}) { write(level::info, m, f); }
-inline void warn(std::string_view m, std::initializer_list<field> f = {}) { write(level::warn, m, f); }
-inline void error(std::string_view m, std::initializer_list<field> f = {}) { write(level::error, m, f); }
+inline void debug(std::string_view m, std::initializer_list<field> f = {}) {
+  write(level::debug, m, f);
+}
+inline void info(std::string_view m, std::initializer_list<field> f = {}) {
+  write(level::info, m, f);
+}
+inline void warn(std::string_view m, std::initializer_list<field> f = {}) {
+  write(level::warn, m, f);
+}
+inline void error(std::string_view m, std::initializer_list<field> f = {}) {
+  write(level::error, m, f);
+}
 
 }  // namespace evs::log

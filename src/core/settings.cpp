@@ -60,8 +60,10 @@ std::string settings::choice(const std::string& key,
   for (const char* c : choices) {
     const std::string candidate{c};
     if (std::equal(candidate.begin(), candidate.end(), value.begin(), value.end(),
-                   [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) ==
-                                               std::tolower(static_cast<unsigned char>(b)); }))
+                   [](char a, char b) {
+                     return std::tolower(static_cast<unsigned char>(a)) ==
+                            std::tolower(static_cast<unsigned char>(b));
+                   }))
       return candidate;
     allowed += allowed.empty() ? candidate : ", " + candidate;
   }

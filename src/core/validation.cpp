@@ -18,9 +18,8 @@ constexpr std::size_t max_event_type_chars = 255;
 constexpr std::size_t max_event_id_chars = 128;
 
 std::size_t utf8_length(std::string_view s) {
-  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 bool printable_ascii(std::string_view s) {
@@ -63,7 +62,8 @@ void check_event_type(const json::value& v, const location& at, std::vector<fiel
   if (length == 0) {
     add(errors, at.at("event_type"), "String should have at least 1 character", "string_too_short");
   } else if (length > max_event_type_chars) {
-    add(errors, at.at("event_type"), "String should have at most 255 characters", "string_too_long");
+    add(errors, at.at("event_type"), "String should have at most 255 characters",
+        "string_too_long");
   } else if (std::any_of(s.begin(), s.end(), [](char c) { return c >= 0 && c < 0x20; })) {
     // NUL cannot be stored by PostgreSQL, and no control character belongs in a type name.
     add(errors, at.at("event_type"), "String should not contain control characters",
@@ -103,7 +103,8 @@ void check_occurred_at(const json::value& v, const location& at, std::vector<fie
 void check_event(const json::value& item, const location& at, const validation_limits& limits,
                  parsed_events& result) {
   if (!item.is_object()) {
-    add(result.errors, at.at(), "Input should be a valid dictionary or object to extract fields from",
+    add(result.errors, at.at(),
+        "Input should be a valid dictionary or object to extract fields from",
         "model_attributes_type");
     return;
   }
@@ -202,7 +203,8 @@ parsed_update parse_event_update(std::string_view body, bool replace,
   if (!ok) return result;
   const location at{-1};
   if (!root.is_object()) {
-    add(result.errors, at.at(), "Input should be a valid dictionary or object to extract fields from",
+    add(result.errors, at.at(),
+        "Input should be a valid dictionary or object to extract fields from",
         "model_attributes_type");
     return result;
   }

@@ -3,17 +3,17 @@
 #include "core/log.hpp"
 #include "server/session.hpp"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <stdexcept>
 #include <sys/socket.h>
+#include <stdexcept>
 #include <thread>
 
 namespace evs::server {
@@ -45,8 +45,7 @@ void open_acceptor(tcp::acceptor& acceptor, const tcp::endpoint& endpoint) {
 asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, const server_config& config,
                                   request_handler& handler, session_registry& registry) {
   for (;;) {
-    auto [ec, socket] =
-        co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+    auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
     if (ec) {
       // Out of file descriptors and the like: note it and keep serving the rest.
@@ -157,8 +156,8 @@ void http_server::run() {
   begin_shutdown();
 
   lock.lock();
-  const bool drained = changed_.wait_for(lock, config_.shutdown_timeout,
-                                         [this] { return running_threads_ == 0; });
+  const bool drained =
+      changed_.wait_for(lock, config_.shutdown_timeout, [this] { return running_threads_ == 0; });
   lock.unlock();
   if (!drained) {
     log::warn("shutdown timeout reached, closing remaining connections");

@@ -34,7 +34,8 @@ http_request make_request(const http::request_parser<http::string_body>& parser,
   if (question != std::string::npos) req.query = req.target.substr(question + 1);
   req.authorization = std::string{msg[http::field::authorization]};
   req.content_type = std::string{msg[http::field::content_type]};
-  if (const auto length = parser.content_length()) req.content_length = static_cast<std::size_t>(*length);
+  if (const auto length = parser.content_length())
+    req.content_length = static_cast<std::size_t>(*length);
   req.request_id = std::to_string(++registry.next_request);
   return req;
 }
@@ -63,7 +64,8 @@ http_response plain_error(unsigned status, std::string_view detail) {
 class registration {
  public:
   registration(session_registry& registry, asio::ip::tcp::socket& socket)
-      : registry_{registry}, it_{registry.sessions.insert(registry.sessions.end(), {&socket, true})} {}
+      : registry_{registry},
+        it_{registry.sessions.insert(registry.sessions.end(), {&socket, true})} {}
   ~registration() { registry_.sessions.erase(it_); }
   registration(const registration&) = delete;
   registration& operator=(const registration&) = delete;
@@ -154,14 +156,15 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const server_con
     try {
       response = co_await handler.on_request(std::move(request));
     } catch (const std::exception& e) {
-      log::error("request failed", {{"request_id", std::to_string(registry.next_request)},
-                                    {"error", e.what()}});
+      log::error("request failed",
+                 {{"request_id", std::to_string(registry.next_request)}, {"error", e.what()}});
       response = plain_error(500, "Internal server error");
       response.header("X-Request-Id", std::to_string(registry.next_request));
     }
     const bool keep = keep_alive && !response.close && !registry.stopping;
     stream.expires_after(config.read_timeout);
-    auto [wec, wn] = co_await http::async_write(stream, to_beast(std::move(response), version, keep), use_tuple);
+    auto [wec, wn] =
+        co_await http::async_write(stream, to_beast(std::move(response), version, keep), use_tuple);
     if (wec || !keep) break;
   }
   beast::error_code ignored;

@@ -13,12 +13,12 @@
 #include <boost/json/value.hpp>
 
 #include <arpa/inet.h>
-#include <csignal>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <fstream>
 #include <atomic>
+#include <csignal>
+#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
@@ -52,15 +52,18 @@ std::uint16_t free_port() {
 
 class consumer_instance {
  public:
-  consumer_instance(const std::string& database_url, const std::filesystem::path& log)
-      : log_{log} {
+  consumer_instance(const std::string& database_url, const std::filesystem::path& log) : log_{log} {
     process_options options;
     options.program = EVS_CONSUMER_BINARY;
     options.stderr_path = log;
-    options.env = {{"SECRET_KEY", std::string{test_secret}}, {"ALGORITHM", "HS256"},
-                   {"HOST", "127.0.0.1"},                   {"PORT", "0"},
-                   {"THREADS", "2"},                        {"DATABASE_URL", database_url},
-                   {"DB_HOSTNAME", std::nullopt},            {"LOG_LEVEL", "info"}};
+    options.env = {{"SECRET_KEY", std::string{test_secret}},
+                   {"ALGORITHM", "HS256"},
+                   {"HOST", "127.0.0.1"},
+                   {"PORT", "0"},
+                   {"THREADS", "2"},
+                   {"DATABASE_URL", database_url},
+                   {"DB_HOSTNAME", std::nullopt},
+                   {"LOG_LEVEL", "info"}};
     process_ = std::make_unique<child_process>(options);
   }
 
@@ -106,10 +109,11 @@ std::size_t send_all(std::uint16_t port, const std::vector<std::string>& ids,
     bool done = false;
     for (int attempt = 0; attempt < 200 && !done; ++attempt) {
       try {
-        const auto reply = http_once(port, "POST", "/api/event", body,
-                                     {{"Authorization", bearer(token)}});
+        const auto reply =
+            http_once(port, "POST", "/api/event", body, {{"Authorization", bearer(token)}});
         if (reply.status == 200) {
-          accepted += static_cast<std::size_t>(reply.json().at("accepted").to_number<std::int64_t>());
+          accepted +=
+              static_cast<std::size_t>(reply.json().at("accepted").to_number<std::int64_t>());
           done = true;
         }
       } catch (const std::exception&) {
@@ -155,7 +159,8 @@ TEST(LoadBalancer, TwoConsumersBehindNginxStoreEveryEventOnce) {
   const auto port_b = b.wait_listening();
 
   // The sample configuration, pointed at these two consumers and a free port.
-  auto site = read_file(std::filesystem::path{EVS_SOURCE_DIR} / "deploy/nginx/event-consumers.conf");
+  auto site =
+      read_file(std::filesystem::path{EVS_SOURCE_DIR} / "deploy/nginx/event-consumers.conf");
   const auto nginx_port = free_port();
   replace_all(site, "127.0.0.1:8001", "127.0.0.1:" + std::to_string(port_a));
   replace_all(site, "127.0.0.1:8002", "127.0.0.1:" + std::to_string(port_b));
@@ -166,8 +171,8 @@ TEST(LoadBalancer, TwoConsumersBehindNginxStoreEveryEventOnce) {
       << "daemon off;\nworker_processes 2;\npid " << d << "/nginx.pid;\nerror_log " << d
       << "/error.log warn;\nevents { worker_connections 1024; }\nhttp {\n"
       << "  log_format upstream '$upstream_addr $status';\n  access_log " << d
-      << "/access.log upstream;\n  client_body_temp_path " << d << "/body;\n  proxy_temp_path "
-      << d << "/proxy;\n  fastcgi_temp_path " << d << "/fastcgi;\n  uwsgi_temp_path " << d
+      << "/access.log upstream;\n  client_body_temp_path " << d << "/body;\n  proxy_temp_path " << d
+      << "/proxy;\n  fastcgi_temp_path " << d << "/fastcgi;\n  uwsgi_temp_path " << d
       << "/uwsgi;\n  scgi_temp_path " << d << "/scgi;\n  include " << d << "/site.conf;\n}\n";
   process_options nginx_options;
   nginx_options.program = nginx_binary;
@@ -190,7 +195,9 @@ TEST(LoadBalancer, TwoConsumersBehindNginxStoreEveryEventOnce) {
     set_two.push_back("lb-two-" + std::to_string(i));
   }
   std::atomic<std::size_t> accepted{0};
-  auto writer = [&](const std::vector<std::string>& ids) { accepted += send_all(nginx_port, ids, token); };
+  auto writer = [&](const std::vector<std::string>& ids) {
+    accepted += send_all(nginx_port, ids, token);
+  };
   {
     std::vector<std::jthread> writers;
     writers.emplace_back(writer, std::cref(set_one));

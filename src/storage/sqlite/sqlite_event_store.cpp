@@ -3,8 +3,8 @@
 #include "core/log.hpp"
 #include "storage/sqlite/sqlite_schema.hpp"
 
-#include <filesystem>
 #include <unistd.h>
+#include <filesystem>
 
 namespace evs::storage::sqlite {
 namespace {
@@ -32,10 +32,8 @@ errc classify(int code) {
     case SQLITE_FULL:
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:
-    case SQLITE_PROTOCOL:
-      return errc::storage_unavailable;
-    default:
-      return errc::storage_failure;
+    case SQLITE_PROTOCOL: return errc::storage_unavailable;
+    default: return errc::storage_failure;
   }
 }
 

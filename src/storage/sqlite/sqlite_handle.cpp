@@ -32,8 +32,8 @@ statement& statement::operator=(statement&& other) noexcept {
 }
 
 void statement::bind(int index, std::string_view text) {
-  const int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                                     SQLITE_UTF8);
+  const int rc =
+      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   if (rc != SQLITE_OK) throw_error(db_, rc, "bind");
 }
 
@@ -71,9 +71,9 @@ std::int64_t statement::column_int64(int index) const { return sqlite3_column_in
 std::string statement::column_text(int index) const {
   const auto* text = sqlite3_column_text(stmt_, index);
   const int size = sqlite3_column_bytes(stmt_, index);
-  return text == nullptr ? std::string{}
-                         : std::string{reinterpret_cast<const char*>(text),
-                                       static_cast<std::size_t>(size)};
+  return text == nullptr
+             ? std::string{}
+             : std::string{reinterpret_cast<const char*>(text), static_cast<std::size_t>(size)};
 }
 
 bool statement::column_is_null(int index) const {
