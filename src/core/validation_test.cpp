@@ -512,9 +512,6 @@ TEST(ValidationTest, ErrorBodyEscapesMessages) {
   EXPECT_EQ(body.at("detail").at(0).at("msg"), "quote \" and \xC3\xA9");
 }
 
-}  // namespace
-}  // namespace evs::core
-
 TEST(ValidationTest, EventTypeRejectsControlCharacters) {
   for (const char* type : {R"("a\u0000b")", R"("line\nbreak")", R"("\u001f")"}) {
     const auto r = parse_event_batch(event_with_type(type), defaults);
@@ -527,3 +524,6 @@ TEST(ValidationTest, EventTypeRejectsControlCharacters) {
   const auto payload = parse_event_batch(event_with_payload(R"("a\u0000b")"), defaults);
   EXPECT_TRUE(payload.errors.empty());
 }
+
+}  // namespace
+}  // namespace evs::core
