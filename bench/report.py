@@ -12,6 +12,11 @@ nginx = {r["connections"]: r for r in rows if r["label"] == "nginx"}
 store = {(r["backend"], r["batch"]): r for r in rows if r["label"] == "store"}
 table = []
 for r in rows:
+    if r["label"] == "propagator":
+        table.append({"workload": "propagator burst, 1000 ev/req, 1 conn", "backend": r["backend"],
+                      "events_per_s": r["events_per_s"],
+                      "requests_per_s": r["requests"] / r["seconds"] if r["seconds"] else None})
+        continue
     if r["label"] == "store":
         table.append({"workload": f"raw store insert, batch {r['batch']}, {r.get('writers', 1)} writer(s)",
                       "backend": r["backend"],

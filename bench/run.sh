@@ -82,6 +82,14 @@ for workload in "1 64" "10 64" "100 64" "1 8"; do
   after=$(cpu_ticks "$CONSUMER")
   echo "${line%\}},\"backend\":\"sqlite\",\"cpu_ticks\":$((after - before)),\"peak_rss_kib\":$(peak_rss_kib "$CONSUMER")}" >> "$RESULTS"
 done
+# --- the propagator in burst mode against the same consumer ---
+echo "propagator burst (INTERVAL_SECONDS=0, BATCH_SIZE=1000) into the consumer (sqlite)..." >&2
+API_URL="http://127.0.0.1:$PORT/api/event" API_TOKEN=$TOKEN INTERVAL_SECONDS=0 BATCH_SIZE=1000 \
+  SPOOL_PATH="$WORK/spool.db" LOG_LEVEL=info "$BUILD/apps/event-propagator" --env-file /dev/null \
+  --count "${BENCH_PROPAGATOR_EVENTS:-500000}" 2> "$WORK/propagator.log"
+grep 'count reached' "$WORK/propagator.log" | sed -E \
+  's/.*delivered=([0-9]+).*requests=([0-9]+).*elapsed_s=([0-9.]+).*rate_per_s=([0-9.]+).*/{"label":"propagator","backend":"sqlite","events":\1,"requests":\2,"seconds":\3,"events_per_s":\4}/' \
+  >> "$RESULTS"
 kill -TERM "$CONSUMER"; wait "$CONSUMER" || true
 
 # --- PostgreSQL, when run under scripts/with-postgres ---

@@ -80,7 +80,22 @@ bool statement::column_is_null(int index) const {
   return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
 }
 
+namespace {
+
+// Process-wide, applied once before SQLite initialises (later it is refused, harmlessly).
+// Memory statistics take a global mutex on every allocation, and nothing here reads them.
+void configure_sqlite_once() {
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
+}
+
+}  // namespace
+
 connection::connection(const std::string& path, int flags) {
+  configure_sqlite_once();
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
