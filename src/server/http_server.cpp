@@ -76,6 +76,18 @@ http_server::http_server(const server_config& config, request_handler& handler)
   const auto address = asio::ip::make_address(config.host, ec);
   if (ec) throw std::runtime_error("HOST: not an IP address: " + config.host);
   tcp::endpoint endpoint{address, config.port};
+  if (config.port != 0) {
+    // SO_REUSEPORT would let a second consumer share a busy port and split its traffic
+    // silently; a plain bind first makes "address in use" an error, as users expect.
+    asio::io_context probe_context;
+    tcp::acceptor probe{probe_context};
+    probe.open(endpoint.protocol());
+    probe.set_option(asio::socket_base::reuse_address(true));
+    probe.bind(endpoint, ec);
+    if (ec)
+      throw std::runtime_error("PORT: cannot listen on " + config.host + ":" +
+                               std::to_string(config.port) + ": " + ec.message());
+  }
   for (std::size_t i = 0; i < threads; ++i) {
     auto w = std::make_unique<worker>();
     try {

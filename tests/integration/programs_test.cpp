@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
 #include <algorithm>
 
 namespace evs::test {
@@ -105,6 +108,27 @@ TEST(ProgramsConsumer, BadPortExitsTwoNamingIt) {
   process_options options;
   options.program = EVS_CONSUMER_BINARY;
   options.env = {{"SECRET_KEY", "s"}, {"PORT", "not-a-port"}, {"DB_PATH", (dir / "e.db").string()}};
+  options.cwd = dir.path();
+  const auto r = run_program(options, dir.path());
+  EXPECT_EQ(r.status.code, 2) << r.err;
+  EXPECT_NE(r.err.find("PORT"), std::string::npos) << r.err;
+  EXPECT_EQ(line_count(r.err), 1U) << r.err;
+}
+
+TEST(ProgramsConsumer, PortInUseExitsTwoNamingIt) {
+  // Another listener holds a port; a consumer asked to use it must refuse, not share it.
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::acceptor holder{
+      ioc, boost::asio::ip::tcp::endpoint{boost::asio::ip::make_address("127.0.0.1"), 0}};
+  const auto busy_port = holder.local_endpoint().port();
+
+  temp_dir dir{"evs-consumer"};
+  process_options options;
+  options.program = EVS_CONSUMER_BINARY;
+  options.env = {{"SECRET_KEY", "s"},
+                 {"HOST", "127.0.0.1"},
+                 {"PORT", std::to_string(busy_port)},
+                 {"DB_PATH", (dir / "e.db").string()}};
   options.cwd = dir.path();
   const auto r = run_program(options, dir.path());
   EXPECT_EQ(r.status.code, 2) << r.err;
