@@ -54,7 +54,7 @@ storage::storage_config read_storage_config(const core::settings& s) {
       return storage::sqlite_config{path, read_connections};
     }
     if (url->starts_with("postgresql://") || url->starts_with("postgres://"))
-      return storage::postgres_config{*url, write_connections, read_connections};
+      return storage::postgres_config{*url, write_connections, read_connections, "DATABASE_URL"};
     throw core::config_error("DATABASE_URL: must start with postgresql:// or sqlite:///");
   }
   if (const auto host = s.optional_text("DB_HOSTNAME")) {
@@ -65,7 +65,7 @@ storage::storage_config read_storage_config(const core::settings& s) {
       conninfo += conninfo_pair("password", *password);
     if (const auto db = s.optional_text("DB_DATASET")) conninfo += conninfo_pair("dbname", *db);
     conninfo += "connect_timeout=5 application_name=event-consumer";
-    return storage::postgres_config{conninfo, write_connections, read_connections};
+    return storage::postgres_config{conninfo, write_connections, read_connections, "DB_HOSTNAME"};
   }
   return storage::sqlite_config{s.text("DB_PATH"), read_connections};
 }

@@ -239,6 +239,7 @@ TEST_F(ConsumerConfigTest, PostgresDatabaseUrlIsPassedThrough) {
     const auto* pg = std::get_if<storage::postgres_config>(&c.storage);
     ASSERT_NE(pg, nullptr) << url;
     EXPECT_EQ(pg->conninfo, url);
+    EXPECT_EQ(pg->setting, "DATABASE_URL") << "named in start-up errors";
   }
 }
 
@@ -268,6 +269,7 @@ TEST_F(ConsumerConfigTest, DbHostnameMakesAPostgresConninfo) {
   EXPECT_EQ(parsed.at("dbname"), "eventsdb");
   EXPECT_EQ(pg->write_connections, 3u);
   EXPECT_EQ(c.writer.writers, 3u) << "one committing writer per write connection";
+  EXPECT_EQ(pg->setting, "DB_HOSTNAME") << "named in start-up errors";
 }
 
 TEST_F(ConsumerConfigTest, PasswordWithQuotesSpacesAndBackslashesSurvivesQuoting) {

@@ -16,7 +16,6 @@ struct http_request {
   std::string content_type;
   std::optional<std::size_t> content_length;
   std::string body;
-  std::string request_id;
 };
 
 struct http_response {

@@ -1,6 +1,7 @@
 #include "server/session.hpp"
 
 #include "core/log.hpp"
+#include "core/uuid.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -23,8 +24,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-http_request make_request(const http::request_parser<http::string_body>& parser,
-                          session_registry& registry) {
+http_request make_request(const http::request_parser<http::string_body>& parser) {
   const auto& msg = parser.get();
   http_request req;
   req.method = std::string{msg.method_string()};
@@ -36,7 +36,6 @@ http_request make_request(const http::request_parser<http::string_body>& parser,
   req.content_type = std::string{msg[http::field::content_type]};
   if (const auto length = parser.content_length())
     req.content_length = static_cast<std::size_t>(*length);
-  req.request_id = std::to_string(++registry.next_request);
   return req;
 }
 
@@ -118,7 +117,7 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const server_con
 
     const unsigned version = parser.get().version();
     const bool keep_alive = parser.get().keep_alive();
-    http_request request = make_request(parser, registry);
+    http_request request = make_request(parser);
     early = handler.on_headers(request);
     if (early) {
       // With a body left unread, this connection cannot carry another request.
@@ -158,10 +157,14 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const server_con
     try {
       response = co_await handler.on_request(std::move(request));
     } catch (const std::exception& e) {
-      log::error("request failed",
-                 {{"request_id", std::to_string(registry.next_request)}, {"error", e.what()}});
+      // The client gets an id to quote; the log has the id and what went wrong.
+      const auto request_id = core::make_uuid_v7();
+      log::error("request failed", {{"request_id", request_id},
+                                    {"method", parser.get().method_string()},
+                                    {"target", parser.get().target()},
+                                    {"error", e.what()}});
       response = plain_error(500, "Internal server error");
-      response.header("X-Request-Id", std::to_string(registry.next_request));
+      response.header("X-Request-Id", request_id);
     }
     const bool keep = keep_alive && !response.close && !registry.stopping;
     stream.expires_after(config.read_timeout);

@@ -19,7 +19,6 @@ struct session_registry {
   };
   std::list<entry> sessions;
   bool stopping = false;
-  std::uint64_t next_request = 0;
 };
 
 boost::asio::awaitable<void> run_session(boost::asio::ip::tcp::socket socket,

@@ -15,6 +15,8 @@ struct postgres_config {
   std::string conninfo;  // a libpq connection string or postgresql:// URI
   std::size_t write_connections = 4;
   std::size_t read_connections = 4;
+  // The setting the conninfo came from, named in start-up errors.
+  std::string setting = "DB_HOSTNAME/DATABASE_URL";
 };
 
 using storage_config = std::variant<sqlite_config, postgres_config>;

@@ -4,6 +4,8 @@
 #   postgres_store      start-up errors, text encoding, read-only server, killed connections
 #   postgres_outage     stop the server under concurrent inserts, start it, nothing lost
 #   postgres_consumers  two stores on one database, overlapping event_ids stored once
+#   postgres_consumer_process  the real event-consumer: the server stopped under HTTP load,
+#                       kill -9 and restart, exit code 2 on a bad password or database
 #   with_postgres       the throwaway-server script itself
 
 evs_integration_executable(pg_store_test
@@ -19,6 +21,13 @@ evs_integration_executable(pg_consumers_test
   SOURCES integration/pg_consumers_test.cpp)
 add_test(NAME postgres_consumers COMMAND pg_consumers_test)
 
+evs_integration_executable(pg_consumer_process_test
+  SOURCES integration/pg_consumer_process_test.cpp integration/pg_control.cpp)
+target_compile_definitions(pg_consumer_process_test PRIVATE
+  EVS_CONSUMER_BINARY="$<TARGET_FILE:event-consumer>")
+add_dependencies(pg_consumer_process_test event-consumer)
+add_test(NAME postgres_consumer_process COMMAND pg_consumer_process_test)
+
 add_test(NAME with_postgres
   COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/integration/with_postgres_test.sh
           ${PROJECT_SOURCE_DIR}/scripts/with-postgres)
@@ -26,5 +35,5 @@ add_test(NAME with_postgres
 set_tests_properties(postgres_store postgres_consumers with_postgres PROPERTIES
   LABELS "integration;postgres" TIMEOUT 300)
 # Stops the shared server: nothing else may run meanwhile.
-set_tests_properties(postgres_outage PROPERTIES
+set_tests_properties(postgres_outage postgres_consumer_process PROPERTIES
   LABELS "integration;postgres" TIMEOUT 300 RUN_SERIAL TRUE)

@@ -162,12 +162,12 @@ pg_event_store::pg_event_store(const postgres_config& config)
   try {
     db = std::make_unique<connection>(options);
   } catch (const pg_error& e) {
-    throw std::runtime_error(std::string{"DB_HOSTNAME/DATABASE_URL: "} + e.what());
+    throw std::runtime_error(config.setting + ": " + e.what());
   }
   try {
     migrate(*db);
   } catch (const std::exception& e) {
-    throw std::runtime_error("DB_HOSTNAME/DATABASE_URL: cannot create or migrate the schema at " +
+    throw std::runtime_error(config.setting + ": cannot create or migrate the schema at " +
                              describe_target(db->get()) + ": " + e.what());
   }
 }
