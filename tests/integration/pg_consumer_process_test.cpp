@@ -1,0 +1,563 @@
+// The real event-consumer binary on PostgreSQL: the server stops under concurrent HTTP load
+// and starts again (503s with Retry-After meanwhile, writes succeed again without restarting
+// the consumer), kill -9 under load and a restart on the same database, and start-up with a
+// wrong password or an unknown database (exit code 2, one line naming the setting).
+#include "pg_control.hpp"
+#include "support/backends.hpp"
+#include "support/http_client.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/tokens.hpp"
+#include "support/wait.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace evs::test {
+namespace {
+
+using namespace std::chrono_literals;
+using clock_type = std::chrono::steady_clock;
+
+// A request that takes longer than this counts as a hang.
+constexpr auto request_timeout = 5s;
+
+backend postgres_backend() {
+  for (auto& b : all_backends())
+    if (b.name == "postgres") return b;
+  throw std::runtime_error("no postgres backend");
+}
+
+std::string postgres_url(const test_database& db) {
+  return std::get<storage::postgres_config>(db.config()).conninfo;
+}
+
+// Settings inherited from whoever runs the tests (scripts/with-postgres exports DB_*) are
+// removed, so only what a test sets decides where the consumer stores events.
+process_options consumer_options(const temp_dir& dir) {
+  process_options options;
+  options.program = EVS_CONSUMER_BINARY;
+  options.cwd = dir.path();  // no .env file there
+  options.env = {{"SECRET_KEY", std::string{test_secret}},
+                 {"ALGORITHM", "HS256"},
+                 {"HOST", "127.0.0.1"},
+                 {"PORT", "0"},
+                 {"THREADS", "2"},
+                 {"DATABASE_URL", std::nullopt},
+                 {"DB_HOSTNAME", std::nullopt},
+                 {"DB_PORT", std::nullopt},
+                 {"DB_USER", std::nullopt},
+                 {"DB_PASSWORD", std::nullopt},
+                 {"DB_DATASET", std::nullopt},
+                 {"DB_PATH", std::nullopt},
+                 {"DB_WRITE_CONNECTIONS", "4"},
+                 {"LOG_FORMAT", "text"},
+                 {"LOG_LEVEL", "info"},
+                 {"SHUTDOWN_TIMEOUT_SECONDS", "10"}};
+  return options;
+}
+
+void set_env(process_options& options, const std::string& key, std::optional<std::string> value) {
+  for (auto& [name, current] : options.env)
+    if (name == key) {
+      current = std::move(value);
+      return;
+    }
+  options.env.emplace_back(key, std::move(value));
+}
+
+// One run of event-consumer on a free port of 127.0.0.1, its log in a file.
+class consumer_process {
+ public:
+  consumer_process(const temp_dir& dir, const std::string& database_url, int run)
+      : log_path_{dir / ("consumer-" + std::to_string(run) + ".log")} {
+    auto options = consumer_options(dir);
+    set_env(options, "DATABASE_URL", database_url);
+    options.stderr_path = log_path_;
+    process_ = std::make_unique<child_process>(options);
+  }
+
+  // The port from "event-consumer listening address=http://127.0.0.1:PORT".
+  std::uint16_t wait_listening() {
+    static const std::regex listening{R"(listening address=http://127\.0\.0\.1:(\d+))"};
+    std::uint16_t port = 0;
+    const bool up = eventually(
+        [&] {
+          std::smatch m;
+          const auto text = log();
+          if (std::regex_search(text, m, listening)) {
+            port = static_cast<std::uint16_t>(std::stoi(m[1].str()));
+            return true;
+          }
+          return !process_->running();
+        },
+        60s);
+    if (!up || port == 0) throw std::runtime_error("event-consumer did not start:\n" + log());
+    return port;
+  }
+
+  child_process& process() { return *process_; }
+  std::string log() const { return read_text_file(log_path_); }
+
+ private:
+  std::filesystem::path log_path_;
+  std::unique_ptr<child_process> process_;
+};
+
+std::string batch_body(const std::vector<std::string>& ids, const std::string& event_type) {
+  std::string body = "[";
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i != 0) body += ",";
+    body += R"({"event_type":")" + event_type + R"(","event_id":")" + ids[i] +
+            R"(","event_payload":{"n":)" + std::to_string(i) + "}}";
+  }
+  return body + "]";
+}
+
+bool has_retry_after(const http_reply& reply) {
+  const auto value = reply.header("Retry-After");
+  if (!value || value->empty()) return false;
+  return std::all_of(value->begin(), value->end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// What the writers sent and what they were told.
+struct ledger {
+  struct batch {
+    std::vector<std::string> ids;
+    bool acknowledged = false;
+  };
+
+  std::mutex mutex;
+  std::vector<batch> batches;
+  std::vector<std::string> unexpected;  // statuses other than 200, 429 and 503, and lies
+
+  std::atomic<std::size_t> acknowledged_batches{0};
+  std::atomic<std::size_t> unavailable{0};  // 503s
+  std::atomic<std::size_t> busy{0};         // 429s
+  std::atomic<std::size_t> without_retry_after{0};
+  std::atomic<std::size_t> transport_errors{0};  // timeouts, refused or cut connections
+  std::atomic<std::int64_t> slowest_ms{0};
+
+  std::size_t add(std::vector<std::string> ids) {
+    const std::lock_guard lock{mutex};
+    batches.push_back({std::move(ids), false});
+    return batches.size() - 1;
+  }
+  void acknowledge(std::size_t index) {
+    {
+      const std::lock_guard lock{mutex};
+      batches[index].acknowledged = true;
+    }
+    ++acknowledged_batches;
+  }
+  void note(std::string what) {
+    const std::lock_guard lock{mutex};
+    unexpected.push_back(std::move(what));
+  }
+  void timed(clock_type::duration d) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+    auto seen = slowest_ms.load();
+    while (ms > seen && !slowest_ms.compare_exchange_weak(seen, ms)) {
+    }
+  }
+};
+
+// Writer threads posting batches of 1 to 5 events with fresh event_ids. A batch answered
+// with anything but 200 is sent again with the same event_ids, as a client does after a 503.
+// With `give_up_when_gone`, a writer stops at the first transport error (the server was
+// killed) and leaves its batch unacknowledged; otherwise it reconnects and retries. After
+// finish(), a writer retries its current batch for up to `finish_grace` before leaving it.
+class http_writers {
+ public:
+  http_writers(std::uint16_t port, int threads, std::string prefix, std::string event_type,
+               bool give_up_when_gone)
+      : port_{port},
+        token_{make_token("events:write")},
+        prefix_{std::move(prefix)},
+        event_type_{std::move(event_type)},
+        give_up_when_gone_{give_up_when_gone} {
+    for (int t = 0; t < threads; ++t) workers_.emplace_back([this, t] { run(t); });
+  }
+  ~http_writers() { finish(0s); }
+  http_writers(const http_writers&) = delete;
+  http_writers& operator=(const http_writers&) = delete;
+
+  // The outage window, as steady-clock times: set when the server has stopped and just
+  // before it is started again. A 200 to a request sent after the first and received
+  // before the second cannot be a committed write.
+  void server_down() { down_since_ = clock_type::now().time_since_epoch().count(); }
+  void server_starting() { up_since_ = clock_type::now().time_since_epoch().count(); }
+
+  void finish(clock_type::duration finish_grace) {
+    if (!stop_.exchange(true))
+      give_up_at_ = (clock_type::now() + finish_grace).time_since_epoch().count();
+    for (auto& w : workers_)
+      if (w.joinable()) w.join();
+  }
+
+  ledger& log() { return log_; }
+
+ private:
+  bool giving_up() const {
+    return stop_ && clock_type::now().time_since_epoch().count() >= give_up_at_.load();
+  }
+
+  void run(int t) {
+    std::unique_ptr<http_client> client;
+    for (int seq = 0; !stop_; ++seq) {
+      std::vector<std::string> ids;
+      for (int i = 0; i <= seq % 5; ++i)
+        ids.push_back(prefix_ + "-" + std::to_string(t) + "-" + std::to_string(seq) + "-" +
+                      std::to_string(i));
+      const auto body = batch_body(ids, event_type_);
+      const auto index = log_.add(std::move(ids));
+      for (;;) {
+        const auto sent = clock_type::now();
+        std::optional<http_reply> reply;
+        try {
+          if (!client) client = std::make_unique<http_client>(port_, request_timeout);
+          reply = client->post("/api/event", body, token_);
+        } catch (const std::exception&) {
+          ++log_.transport_errors;
+          client.reset();
+          if (give_up_when_gone_) return;
+        }
+        const auto received = clock_type::now();
+        log_.timed(received - sent);
+        if (reply) {
+          if (reply->status == 200) {
+            const auto down = down_since_.load();
+            if (down != 0 && sent.time_since_epoch().count() >= down && up_since_.load() == 0)
+              log_.note("200 while PostgreSQL was stopped: " + reply->body);
+            log_.acknowledge(index);
+            if (!reply->keep_alive) client.reset();
+            break;
+          }
+          if (reply->status == 503)
+            ++log_.unavailable;
+          else if (reply->status == 429)
+            ++log_.busy;
+          else
+            log_.note(std::to_string(reply->status) + " " + reply->body);
+          if ((reply->status == 503 || reply->status == 429) && !has_retry_after(*reply))
+            ++log_.without_retry_after;
+          if (!reply->keep_alive) client.reset();
+        }
+        if (giving_up()) return;
+        // A client's short pause before sending the same batch again.
+        std::this_thread::sleep_for(10ms);
+      }
+    }
+  }
+
+  std::uint16_t port_;
+  std::string token_;
+  std::string prefix_;
+  std::string event_type_;
+  bool give_up_when_gone_;
+  ledger log_;
+  std::atomic<bool> stop_{false};
+  std::atomic<clock_type::rep> give_up_at_{0};
+  std::atomic<clock_type::rep> down_since_{0};
+  std::atomic<clock_type::rep> up_since_{0};
+  std::vector<std::thread> workers_;
+};
+
+// event_id -> how many times it is stored, over HTTP, walking every page.
+std::map<std::string, int> stored_event_ids(std::uint16_t port, const std::string& event_type) {
+  std::map<std::string, int> stored;
+  const auto token = make_token("events:read");
+  http_client client{port};
+  std::string cursor;
+  for (;;) {
+    std::string target = "/api/events?limit=1000&event_type=" + event_type;
+    if (!cursor.empty()) target += "&cursor=" + cursor;
+    const auto r = client.get(target, token);
+    if (r.status != 200) throw std::runtime_error("listing failed: " + r.body);
+    const auto page = r.json().as_object();
+    for (const auto& e : page.at("items").as_array())
+      ++stored[std::string{e.at("event_id").as_string()}];
+    if (page.at("next_cursor").is_null()) return stored;
+    cursor = std::string{page.at("next_cursor").as_string()};
+  }
+}
+
+struct store_check {
+  std::size_t sent_events = 0;
+  std::size_t acknowledged_missing = 0;
+  std::size_t half_stored_batches = 0;
+  std::size_t stored_more_than_once = 0;
+  std::size_t stored_but_never_sent = 0;
+};
+
+store_check check_store(const std::map<std::string, int>& stored,
+                        const std::vector<ledger::batch>& batches) {
+  store_check c;
+  std::map<std::string, bool> sent;
+  for (const auto& b : batches) {
+    std::size_t present = 0;
+    for (const auto& id : b.ids) {
+      sent[id] = true;
+      present += stored.contains(id) ? 1U : 0U;
+      if (b.acknowledged && !stored.contains(id)) ++c.acknowledged_missing;
+    }
+    if (present != 0 && present != b.ids.size()) ++c.half_stored_batches;
+    c.sent_events += b.ids.size();
+  }
+  for (const auto& [id, count] : stored) {
+    if (count != 1) ++c.stored_more_than_once;
+    if (!sent.contains(id)) ++c.stored_but_never_sent;
+  }
+  return c;
+}
+
+std::optional<http_reply> try_get(std::uint16_t port, const std::string& target,
+                                  const std::string& token) {
+  try {
+    http_client client{port, request_timeout};
+    return client.get(target, token);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+TEST(PostgresConsumerProcess, OutageMidLoadAnswers503AndRecoversWithoutARestart) {
+  const pg_control server;
+  const pg_restart_guard guard{server};
+  ASSERT_TRUE(server.running()) << "the PostgreSQL server of scripts/with-postgres is not running";
+  test_database db{postgres_backend()};
+  temp_dir dir{"evs-pg-outage-http"};
+  consumer_process consumer{dir, postgres_url(db), 0};
+  const auto port = consumer.wait_listening();
+  const auto token = make_token();
+  const std::string event_type = "outage.http";
+
+  http_writers writers{port, 4, "outage", event_type, false};
+  auto& log = writers.log();
+  ASSERT_TRUE(eventually([&] { return log.acknowledged_batches >= 500; }, 60s))
+      << "the load did not get going:\n"
+      << consumer.log();
+
+  server.stop();
+  writers.server_down();
+  EXPECT_TRUE(eventually([&] { return log.unavailable >= 50; }, 15s))
+      << "writes did not answer 503 while PostgreSQL was stopped:\n"
+      << consumer.log();
+  const auto started = clock_type::now();
+  const auto ready_down = try_get(port, "/api/ready", token);
+  EXPECT_LT(clock_type::now() - started, request_timeout);
+  ASSERT_TRUE(ready_down) << "/api/ready did not answer while PostgreSQL was stopped";
+  EXPECT_EQ(ready_down->status, 503U) << ready_down->body;
+  EXPECT_TRUE(has_retry_after(*ready_down));
+  const std::size_t acknowledged_when_down = log.acknowledged_batches;
+
+  writers.server_starting();
+  server.start();
+  EXPECT_TRUE(eventually(
+      [&] {
+        const auto r = try_get(port, "/api/ready", token);
+        return r && r->status == 200;
+      },
+      30s))
+      << "/api/ready did not answer 200 once PostgreSQL was back:\n"
+      << consumer.log();
+  EXPECT_TRUE(
+      eventually([&] { return log.acknowledged_batches >= acknowledged_when_down + 500; }, 30s))
+      << "writes did not succeed again once PostgreSQL was back:\n"
+      << consumer.log();
+  writers.finish(30s);
+
+  EXPECT_TRUE(consumer.process().running()) << "the consumer exited:\n" << consumer.log();
+  EXPECT_GT(log.unavailable.load(), 0U);
+  EXPECT_EQ(log.without_retry_after.load(), 0U) << "a 503 or 429 without Retry-After";
+  EXPECT_EQ(log.transport_errors.load(), 0U) << "requests timed out or lost their connection";
+  EXPECT_LT(log.slowest_ms.load(), 5000) << "a request took longer than a few seconds";
+  {
+    const std::lock_guard lock{log.mutex};
+    EXPECT_TRUE(log.unexpected.empty())
+        << log.unexpected.size() << " unexpected answers, first: " << log.unexpected.front();
+  }
+
+  const auto stored = stored_event_ids(port, event_type);
+  const std::lock_guard lock{log.mutex};
+  std::size_t never_acknowledged = 0;
+  for (const auto& b : log.batches) never_acknowledged += b.acknowledged ? 0U : 1U;
+  EXPECT_EQ(never_acknowledged, 0U) << "batches still refused after PostgreSQL came back";
+  const auto c = check_store(stored, log.batches);
+  EXPECT_EQ(c.acknowledged_missing, 0U) << "acknowledged events missing";
+  EXPECT_EQ(c.half_stored_batches, 0U) << "batches stored in part";
+  EXPECT_EQ(c.stored_more_than_once, 0U) << "events stored more than once";
+  EXPECT_EQ(c.stored_but_never_sent, 0U) << "events nobody sent";
+  EXPECT_EQ(stored.size(), c.sent_events) << "every batch was retried until acknowledged";
+  ::testing::Test::RecordProperty("batches", static_cast<int>(log.batches.size()));
+  ::testing::Test::RecordProperty("answers_503", static_cast<int>(log.unavailable.load()));
+}
+
+TEST(PostgresConsumerProcess, KillNineUnderLoadThenRestartKeepsEveryAcknowledgedEventOnce) {
+  test_database db{postgres_backend()};
+  const auto url = postgres_url(db);
+  temp_dir dir{"evs-pg-kill"};
+  const std::string event_type = "kill.pg";
+  std::vector<ledger::batch> batches;
+
+  {
+    consumer_process consumer{dir, url, 0};
+    const auto port = consumer.wait_listening();
+    http_writers writers{port, 6, "kill", event_type, true};
+    ASSERT_TRUE(eventually([&] { return writers.log().acknowledged_batches >= 1000; }, 60s))
+        << "the load did not get going:\n"
+        << consumer.log();
+    consumer.process().send_signal(SIGKILL);  // writers are in flight right now
+    const auto status = consumer.process().wait_for(20s);
+    ASSERT_TRUE(status);
+    EXPECT_FALSE(status->exited);
+    EXPECT_EQ(status->signal, SIGKILL);
+    writers.finish(0s);
+    const std::lock_guard lock{writers.log().mutex};
+    batches = writers.log().batches;
+    EXPECT_TRUE(writers.log().unexpected.empty()) << writers.log().unexpected.front();
+  }
+  const auto unacknowledged = static_cast<std::size_t>(std::count_if(
+      batches.begin(), batches.end(), [](const ledger::batch& b) { return !b.acknowledged; }));
+  EXPECT_GT(unacknowledged, 0U) << "no request was in flight at the kill";
+
+  consumer_process restarted{dir, url, 1};
+  const auto port = restarted.wait_listening();
+  const auto stored = stored_event_ids(port, event_type);
+  const auto c = check_store(stored, batches);
+  EXPECT_EQ(c.acknowledged_missing, 0U) << "acknowledged events missing after the restart";
+  EXPECT_EQ(c.half_stored_batches, 0U) << "requests stored in part";
+  EXPECT_EQ(c.stored_more_than_once, 0U) << "events stored more than once";
+  EXPECT_EQ(c.stored_but_never_sent, 0U) << "events nobody sent";
+
+  // The clients retry what was in flight at the kill, with the same event_ids: each batch
+  // was committed entirely (all duplicates) or not at all (all accepted).
+  http_client client{port, request_timeout};
+  const auto token = make_token("events:write");
+  for (auto& b : batches) {
+    if (b.acknowledged) continue;
+    const auto r = client.post("/api/event", batch_body(b.ids, event_type), token);
+    ASSERT_EQ(r.status, 200U) << r.body;
+    const auto accepted = r.json().at("accepted").as_int64();
+    const auto duplicates = r.json().at("duplicates").as_int64();
+    const auto size = static_cast<std::int64_t>(b.ids.size());
+    EXPECT_EQ(accepted + duplicates, size) << r.body;
+    EXPECT_TRUE(accepted == 0 || accepted == size) << r.body;
+    b.acknowledged = true;
+  }
+  // And an acknowledged batch sent again stores nothing new.
+  const auto first = std::find_if(batches.begin(), batches.end(),
+                                  [](const ledger::batch& b) { return !b.ids.empty(); });
+  ASSERT_NE(first, batches.end());
+  const auto again = client.post("/api/event", batch_body(first->ids, event_type), token);
+  ASSERT_EQ(again.status, 200U) << again.body;
+  EXPECT_EQ(again.json().at("accepted").as_int64(), 0);
+
+  const auto final_stored = stored_event_ids(port, event_type);
+  const auto f = check_store(final_stored, batches);
+  EXPECT_EQ(f.acknowledged_missing, 0U);
+  EXPECT_EQ(f.stored_more_than_once, 0U);
+  EXPECT_EQ(f.stored_but_never_sent, 0U);
+  EXPECT_EQ(final_stored.size(), f.sent_events);
+}
+
+// postgresql://user:password@host:port/database?options -> the same with another password.
+std::string with_password(std::string url, const std::string& password) {
+  const auto scheme = url.find("://");
+  const auto at = url.find('@', scheme);
+  const auto colon = url.find(':', scheme + 3);
+  if (scheme == std::string::npos || at == std::string::npos || colon > at)
+    throw std::runtime_error("no password in " + url);
+  return url.replace(colon + 1, at - colon - 1, password);
+}
+
+// ... and with another database name.
+std::string with_database(std::string url, const std::string& database) {
+  const auto slash = url.find('/', url.find('@'));
+  if (slash == std::string::npos) throw std::runtime_error("no database in " + url);
+  const auto end = url.find('?', slash);
+  return url.replace(slash + 1, (end == std::string::npos ? url.size() : end) - slash - 1,
+                     database);
+}
+
+std::size_t line_count(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+class PostgresStartup : public ::testing::Test {
+ protected:
+  // Runs the consumer with these settings on top of consumer_options(); it must exit by itself.
+  run_result start(std::vector<std::pair<std::string, std::optional<std::string>>> settings) {
+    auto options = consumer_options(dir_);
+    for (auto& [key, value] : settings) set_env(options, key, std::move(value));
+    const auto started = clock_type::now();
+    auto result = run_program(options, dir_.path(), 30s);
+    elapsed_ = clock_type::now() - started;
+    return result;
+  }
+
+  void expect_configuration_error(const run_result& r, const std::string& setting,
+                                  const std::string& other_setting, const std::string& cause) {
+    EXPECT_TRUE(r.status.exited) << "killed by signal " << r.status.signal;
+    EXPECT_EQ(r.status.code, 2) << r.err;
+    EXPECT_LT(elapsed_, 5s) << r.err;
+    EXPECT_EQ(line_count(r.err), 1U) << r.err;
+    EXPECT_TRUE(r.err.ends_with('\n')) << r.err;
+    EXPECT_NE(r.err.find(setting), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find(other_setting), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(cause), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find(wrong_password), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find(required_env("DB_PASSWORD")), std::string::npos) << r.err;
+  }
+
+  static constexpr const char* wrong_password = "not-the-password-9f3b";
+  temp_dir dir_{"evs-pg-startup"};
+  clock_type::duration elapsed_{};
+};
+
+TEST_F(PostgresStartup, WrongPasswordInDatabaseUrlExitsTwoNamingIt) {
+  const auto url = with_password(required_env("EVS_TEST_PG_URL"), wrong_password);
+  const auto r = start({{"DATABASE_URL", url}});
+  expect_configuration_error(r, "DATABASE_URL", "DB_HOSTNAME", "password authentication failed");
+}
+
+TEST_F(PostgresStartup, UnknownDatabaseInDatabaseUrlExitsTwoNamingIt) {
+  const auto url = with_database(required_env("EVS_TEST_PG_URL"), "evs_no_such_database");
+  const auto r = start({{"DATABASE_URL", url}});
+  expect_configuration_error(r, "DATABASE_URL", "DB_HOSTNAME",
+                             "\"evs_no_such_database\" does not exist");
+}
+
+TEST_F(PostgresStartup, WrongDbPasswordExitsTwoNamingDbHostname) {
+  const auto r = start({{"DB_HOSTNAME", required_env("DB_HOSTNAME")},
+                        {"DB_PORT", required_env("DB_PORT")},
+                        {"DB_USER", required_env("DB_USER")},
+                        {"DB_PASSWORD", std::string{wrong_password}},
+                        {"DB_DATASET", required_env("DB_DATASET")}});
+  expect_configuration_error(r, "DB_HOSTNAME", "DATABASE_URL", "password authentication failed");
+}
+
+TEST_F(PostgresStartup, UnknownDbDatasetExitsTwoNamingDbHostname) {
+  const auto r = start({{"DB_HOSTNAME", required_env("DB_HOSTNAME")},
+                        {"DB_PORT", required_env("DB_PORT")},
+                        {"DB_USER", required_env("DB_USER")},
+                        {"DB_PASSWORD", required_env("DB_PASSWORD")},
+                        {"DB_DATASET", "evs_no_such_database"}});
+  expect_configuration_error(r, "DB_HOSTNAME", "DATABASE_URL",
+                             "\"evs_no_such_database\" does not exist");
+}
+
+}  // namespace
+}  // namespace evs::test
