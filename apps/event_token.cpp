@@ -25,6 +25,10 @@ std::optional<std::int64_t> parse_ttl(const std::string& text) {
   if (unit == "d") factor = 86400;
   if (factor == 0 || value < 0)
     throw evs::core::config_error("--ttl: expected a duration such as 30d, 12h, 15m or 3600");
+  // Checked before multiplying, which could otherwise overflow.
+  constexpr std::int64_t max_seconds = std::int64_t{36500} * 86400;  // 100 years
+  if (value > max_seconds / factor)
+    throw evs::core::config_error("--ttl: at most 100 years (36500d); use never for no expiry");
   return value * factor;
 }
 

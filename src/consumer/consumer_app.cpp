@@ -28,6 +28,8 @@ int run_consumer(const consumer_config& config,
                              : std::string{"postgresql"}}});
   if (on_listening) on_listening(server.port());
   server.run();
+  // Storage calls cut off by the shutdown timeout finish before anything they use goes away.
+  api.drain();
   // The server has drained; commit whatever is still queued before the store closes.
   writer.stop();
   log::info("event-consumer stopped");

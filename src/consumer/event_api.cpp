@@ -123,7 +123,13 @@ event_api::event_api(storage::event_store& store, batch_writer& writer,
       options_{options},
       blocking_pool_{store.max_concurrent_writers() + 4} {}
 
-event_api::~event_api() { blocking_pool_.join(); }
+event_api::~event_api() { drain(); }
+
+void event_api::drain() { blocking_pool_.join(); }
+
+http_response event_api::on_protocol_error(server::protocol_error error, std::string_view detail) {
+  return protocol_error_response(error, detail, options_.max_body_bytes);
+}
 
 template <class Function>
 auto event_api::offload(Function f) -> asio::awaitable<decltype(f())> {
@@ -148,8 +154,7 @@ std::optional<http_response> event_api::on_headers(const http_request& head) {
     if (!is_json_content_type(head.content_type))
       return detail_response(415, "Unsupported Media Type: send application/json");
     if (head.content_length && *head.content_length > options_.max_body_bytes)
-      return detail_response(413, "Request body too large: at most " +
-                                      std::to_string(options_.max_body_bytes) + " bytes");
+      return body_too_large(options_.max_body_bytes);
   }
   return std::nullopt;
 }

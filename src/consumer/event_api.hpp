@@ -28,6 +28,11 @@ class event_api final : public server::request_handler {
 
   std::optional<server::http_response> on_headers(const server::http_request& head) override;
   boost::asio::awaitable<server::http_response> on_request(server::http_request request) override;
+  server::http_response on_protocol_error(server::protocol_error error,
+                                          std::string_view detail) override;
+
+  // Waits for storage calls still running off the I/O threads; call once the server is done.
+  void drain();
 
  private:
   boost::asio::awaitable<server::http_response> ingest(const server::http_request& request);

@@ -2,6 +2,8 @@
 
 #include "core/errc.hpp"
 #include "core/json_text.hpp"
+#include "core/log.hpp"
+#include "core/uuid.hpp"
 
 namespace evs::consumer {
 
@@ -35,8 +37,37 @@ server::http_response error_response(const boost::system::error_code& ec,
       case errc::storage_failure: break;
     }
   }
-  // Internals stay in the log; the client learns only that it failed.
-  return detail_response(500, "Internal server error");
+  return internal_error(ec.message());
+}
+
+server::http_response internal_error(std::string_view what) {
+  // Internals stay in the log; the client gets the id that finds them there.
+  const auto request_id = core::make_uuid_v7();
+  log::error("request failed", {{"request_id", request_id}, {"error", std::string{what}}});
+  auto res = detail_response(500, "Internal server error (request id " + request_id + ")");
+  res.header("X-Request-Id", request_id);
+  return res;
+}
+
+server::http_response protocol_error_response(server::protocol_error error, std::string_view detail,
+                                              std::size_t max_body_bytes) {
+  server::http_response res;
+  switch (error) {
+    case server::protocol_error::malformed_request:
+      res = detail_response(400, "Malformed HTTP request");
+      break;
+    case server::protocol_error::header_too_large:
+      res = detail_response(431, "Request header fields too large");
+      break;
+    case server::protocol_error::body_too_large: res = body_too_large(max_body_bytes); break;
+    case server::protocol_error::internal_error: res = internal_error(detail); break;
+  }
+  return res;
+}
+
+server::http_response body_too_large(std::size_t max_body_bytes) {
+  return detail_response(
+      413, "Request body too large: at most " + std::to_string(max_body_bytes) + " bytes");
 }
 
 server::http_response unauthorized(auth::token_status status) {

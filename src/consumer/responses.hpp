@@ -5,6 +5,7 @@
 #include "auth/token_verifier.hpp"
 #include "core/validation.hpp"
 #include "server/http_message.hpp"
+#include "server/request_handler.hpp"
 
 #include <boost/system/error_code.hpp>
 
@@ -21,6 +22,14 @@ server::http_response detail_response(unsigned status, std::string_view detail);
 server::http_response error_response(const boost::system::error_code& ec,
                                      std::chrono::seconds retry_after);
 
+// 500: logs `what` with a fresh request id and gives the client only that id.
+server::http_response internal_error(std::string_view what);
+
+// Transport-level failures met by the session (400, 413, 431, 500).
+server::http_response protocol_error_response(server::protocol_error error, std::string_view detail,
+                                              std::size_t max_body_bytes);
+
+server::http_response body_too_large(std::size_t max_body_bytes);
 server::http_response unauthorized(auth::token_status status);
 server::http_response forbidden(auth::scope needed);
 server::http_response validation_failed(const std::vector<core::field_error>& errors);

@@ -53,7 +53,7 @@ std::optional<std::string> find_env_file_flag(int argc, const char* const* argv)
 void load_env_file(const std::filesystem::path& path, bool required) {
   std::ifstream in{path};
   if (!in) {
-    if (required) throw std::runtime_error("ENV_FILE: cannot read " + path.string());
+    if (required) throw std::runtime_error("--env-file: cannot read " + path.string());
     return;
   }
   std::string line;

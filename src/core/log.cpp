@@ -27,6 +27,15 @@ const char* level_name(level l) {
 
 std::string quoted(std::string_view s) { return boost::json::serialize(boost::json::string{s}); }
 
+// A bare value must not break the key=value layout nor the one-line-per-event rule.
+bool needs_quotes(std::string_view value) {
+  if (value.empty()) return true;
+  for (const char c : value) {
+    if (c == ' ' || c == '"' || c == '=' || static_cast<unsigned char>(c) < 0x20) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void configure(format f, level min_level) {
@@ -49,11 +58,8 @@ void write(level l, std::string_view message, std::initializer_list<field> field
     line += "}\n";
   } else {
     line = core::format_rfc3339(now) + " " + level_name(l) + " " + std::string{message};
-    for (const auto& f : fields) {
-      const bool needs_quotes =
-          f.value.empty() || f.value.find_first_of(" \"=") != std::string::npos;
-      line += " " + std::string{f.key} + "=" + (needs_quotes ? quoted(f.value) : f.value);
-    }
+    for (const auto& f : fields)
+      line += " " + std::string{f.key} + "=" + (needs_quotes(f.value) ? quoted(f.value) : f.value);
     line += "\n";
   }
   // One fwrite per line keeps lines whole when several threads log at once.

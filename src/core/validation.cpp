@@ -1,5 +1,6 @@
 #include "core/validation.hpp"
 
+#include "core/json_raw.hpp"
 #include "core/json_text.hpp"
 #include "core/rfc3339.hpp"
 
@@ -73,14 +74,17 @@ void check_event_type(const json::value& v, const location& at, std::vector<fiel
   }
 }
 
-void check_payload(const json::value& v, const location& at, const validation_limits& limits,
-                   std::vector<field_error>& errors, std::optional<std::string>& out) {
+// `raw` is the payload's text as the client wrote it; it is what gets stored, so that the
+// payload comes back byte for byte (numbers beyond 64 bits included).
+void check_payload(const json::value& v, std::optional<std::string_view> raw, const location& at,
+                   const validation_limits& limits, std::vector<field_error>& errors,
+                   std::optional<std::string>& out) {
   if (!v.is_string() && !v.is_object() && !v.is_array()) {
     add(errors, at.at("event_payload"), "Input should be a string, an object or an array",
         "payload_type");
     return;
   }
-  std::string text = to_json_text(v);
+  std::string text = raw ? std::string{*raw} : to_json_text(v);
   if (text.size() > limits.max_payload_bytes) {
     add(errors, at.at("event_payload"),
         "Payload should be at most " + std::to_string(limits.max_payload_bytes) +
@@ -100,8 +104,8 @@ void check_occurred_at(const json::value& v, const location& at, std::vector<fie
   out = std::string{v.get_string()};
 }
 
-void check_event(const json::value& item, const location& at, const validation_limits& limits,
-                 parsed_events& result) {
+void check_event(const json::value& item, std::optional<std::string_view> raw_payload,
+                 const location& at, const validation_limits& limits, parsed_events& result) {
   if (!item.is_object()) {
     add(result.errors, at.at(),
         "Input should be a valid dictionary or object to extract fields from",
@@ -118,7 +122,7 @@ void check_event(const json::value& item, const location& at, const validation_l
     add(result.errors, at.at("event_type"), "Field required", "missing");
 
   if (const auto* v = obj.if_contains("event_payload"))
-    check_payload(*v, at, limits, result.errors, payload);
+    check_payload(*v, raw_payload, at, limits, result.errors, payload);
   else
     add(result.errors, at.at("event_payload"), "Field required", "missing");
 
@@ -143,6 +147,11 @@ void check_event(const json::value& item, const location& at, const validation_l
 }
 
 // Parses into a per-call arena: one allocation pattern per request, freed at once.
+std::optional<std::string_view> first_raw_payload(std::string_view body) {
+  const auto raw = raw_member_values(body, "event_payload");
+  return raw.empty() ? std::nullopt : raw.front();
+}
+
 // The returned value keeps the arena as its storage; `ok` says whether it parsed.
 json::value parse_body(std::string_view body, std::vector<field_error>& errors,
                        json::monotonic_resource& arena, bool& ok) {
@@ -173,11 +182,13 @@ parsed_events parse_event_batch(std::string_view body, const validation_limits& 
       result.too_many = true;
       return result;
     }
+    const auto raw = raw_member_values(body, "event_payload");
     result.events.reserve(items.size());
     for (std::size_t i = 0; i < items.size(); ++i)
-      check_event(items[i], location{static_cast<long>(i)}, limits, result);
+      check_event(items[i], i < raw.size() ? raw[i] : std::nullopt, location{static_cast<long>(i)},
+                  limits, result);
   } else {
-    check_event(root, location{-1}, limits, result);
+    check_event(root, first_raw_payload(body), location{-1}, limits, result);
   }
   if (!result.errors.empty()) result.events.clear();
   return result;
@@ -189,7 +200,7 @@ parsed_events parse_single_event(std::string_view body, const validation_limits&
   bool ok = false;
   const json::value root = parse_body(body, result.errors, arena, ok);
   if (!ok) return result;
-  check_event(root, location{-1}, limits, result);
+  check_event(root, first_raw_payload(body), location{-1}, limits, result);
   if (!result.errors.empty()) result.events.clear();
   return result;
 }
@@ -215,7 +226,8 @@ parsed_update parse_event_update(std::string_view body, bool replace,
     add(result.errors, at.at("event_type"), "Field required", "missing");
 
   if (const auto* v = obj.if_contains("event_payload"))
-    check_payload(*v, at, limits, result.errors, result.update.payload_json);
+    check_payload(*v, first_raw_payload(body), at, limits, result.errors,
+                  result.update.payload_json);
   else if (replace)
     add(result.errors, at.at("event_payload"), "Field required", "missing");
 

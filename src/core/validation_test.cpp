@@ -221,14 +221,27 @@ TEST(ValidationTest, ObjectPayloadRoundTripsExactly) {
   EXPECT_EQ(r.events.at(0).payload_json, payload);
 }
 
-TEST(ValidationTest, NumbersKeepTheirForm) {
-  const auto r = parse_event_batch(
-      event_with_payload(R"([1.5, 1.0, 2.50, -0.0, 100, 12345678901234567890])"), defaults);
+TEST(ValidationTest, PayloadIsStoredAsWrittenNumbersAndSpacingIncluded) {
+  // Beyond 64 bits, beyond double range, trailing zeros, negative zero: kept to the byte.
+  const std::string payload =
+      "[1.5, 1.0, 2.50, -0.0, -0, 100, 12345678901234567890, 18446744073709551617, 1e400]";
+  const auto r = parse_event_batch(event_with_payload(payload), defaults);
   ASSERT_TRUE(r.errors.empty());
-  const auto& text = r.events.at(0).payload_json;
-  EXPECT_EQ(text, "[1.5,1.0,2.5,-0.0,100,12345678901234567890]");
-  // And it still means the same values.
-  EXPECT_EQ(json::parse(text), json::parse("[1.5, 1.0, 2.50, -0.0, 100, 12345678901234567890]"));
+  EXPECT_EQ(r.events.at(0).payload_json, payload);
+
+  const auto batch = parse_event_batch(
+      R"([{"event_type":"a","event_payload": "caf\u00e9" },{"event_type":"b","event_payload":{ "k" : [ ] }}])",
+      defaults);
+  ASSERT_TRUE(batch.errors.empty());
+  EXPECT_EQ(batch.events.at(0).payload_json, R"("caf\u00e9")");
+  EXPECT_EQ(batch.events.at(1).payload_json, R"({ "k" : [ ] })");
+}
+
+TEST(ValidationTest, UpdatePayloadIsStoredAsWritten) {
+  const auto r =
+      parse_event_update(R"({"event_payload": {"n": 18446744073709551617}})", false, defaults);
+  ASSERT_TRUE(r.errors.empty());
+  EXPECT_EQ(r.update.payload_json, R"({"n": 18446744073709551617})");
 }
 
 TEST(ValidationTest, PayloadWithUnicodeKeysAndValuesRoundTrips) {

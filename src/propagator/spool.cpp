@@ -39,16 +39,7 @@ std::string prepare_path(const std::string& path) {
   return path;
 }
 
-// flock is independent of SQLite's POSIX locks, so it does not disturb them.
-int take_lock(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) throw sqlite_error("cannot open " + path + ": " + std::strerror(errno));
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd);
-    throw spool_busy(path + " is in use by another event-propagator");
-  }
-  return fd;
-}
+std::string lock_path(const std::string& spool_path) { return spool_path + ".lock"; }
 
 spooled_event read_event(const sqlite_stmt& row) {
   return {row.int64_at(0), row.text_at(1), row.text_at(2),
@@ -57,8 +48,28 @@ spooled_event read_event(const sqlite_stmt& row) {
 
 }  // namespace
 
+// flock, not fcntl: it is tied to this open file description, so a second owner is refused
+// even within one process, and it never mixes with SQLite's POSIX locks on the database.
+spool::owner_lock::owner_lock(const std::string& spool_path) {
+  const auto path = lock_path(prepare_path(spool_path));
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw sqlite_error("cannot open " + path + ": " + std::strerror(errno));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    ::close(fd_);
+    fd_ = -1;
+    if (error == EWOULDBLOCK)
+      throw spool_busy(spool_path + " is in use by another event-propagator");
+    throw sqlite_error("cannot lock " + path + ": " + std::strerror(error));
+  }
+}
+
+spool::owner_lock::~owner_lock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
 spool::spool(const std::string& path, std::size_t max_events, mode m)
-    : lock_fd_{m == mode::owner ? take_lock(prepare_path(path)) : -1},
+    : lock_{m == mode::owner ? owner_lock{path} : owner_lock{}},
       db_{path,
           m == mode::owner ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY},
       max_events_{max_events} {
@@ -72,9 +83,7 @@ spool::spool(const std::string& path, std::size_t max_events, mode m)
   dead_ = count("SELECT COUNT(*) FROM dead_letters");
 }
 
-spool::~spool() {
-  if (lock_fd_ >= 0) ::close(lock_fd_);
-}
+spool::~spool() = default;
 
 std::size_t spool::count(const char* sql) {
   sqlite_stmt stmt{db_, sql};

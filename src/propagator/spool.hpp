@@ -41,8 +41,8 @@ class spool {
  public:
   enum class mode { owner, reader };
 
-  // Creates the file and its folders when missing. `owner` takes the exclusive lock
-  // (spool_busy when another propagator has it); `reader` only reads.
+  // Creates the file and its folders when missing. `owner` takes the exclusive lock on
+  // `path + ".lock"` (spool_busy when another propagator has it); `reader` only reads.
   spool(const std::string& path, std::size_t max_events, mode m = mode::owner);
   ~spool();
   spool(const spool&) = delete;
@@ -68,9 +68,25 @@ class spool {
   bool full() const noexcept { return pending_ >= max_events_; }
 
  private:
+  // The owner's exclusive flock on `<path>.lock`, a file of its own: the database file is
+  // opened only by SQLite, whose POSIX locks any close() of another descriptor of that file
+  // would silently drop.
+  class owner_lock {
+   public:
+    owner_lock() = default;
+    explicit owner_lock(const std::string& spool_path);
+    ~owner_lock();
+    owner_lock(const owner_lock&) = delete;
+    owner_lock& operator=(const owner_lock&) = delete;
+
+   private:
+    int fd_ = -1;
+  };
+
   std::size_t count(const char* sql);
 
-  int lock_fd_ = -1;
+  // Declared before db_, so it is released only after the connection is closed.
+  owner_lock lock_;
   sqlite_db db_;
   std::size_t max_events_;
   std::size_t pending_ = 0;

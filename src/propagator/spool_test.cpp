@@ -4,6 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+
 namespace evs::propagator {
 namespace {
 
@@ -139,6 +147,76 @@ TEST(spool, one_owner_at_a_time) {
   EXPECT_THROW((spool{path, 100}), spool_busy);
   spool reader{path, 100, spool::mode::reader};  // --dead-letters works while running
   EXPECT_EQ(reader.pending(), 0U);
+}
+
+// Runs `check` in a child process (its own POSIX locks, its own descriptors) and returns the
+// child's exit code.
+template <class F>
+int in_child(F check) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::alarm(10);  // never hang the suite
+    ::_exit(check());
+  }
+  int status = 0;
+  if (pid < 0 || ::waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
+}
+
+bool can_flock(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool locked = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+  ::close(fd);
+  return locked;
+}
+
+TEST(spool, the_owner_lock_is_a_file_of_its_own) {
+  temp_dir dir;
+  const auto path = (dir / "spool.db").string();
+  const auto lock = path + ".lock";
+  {
+    spool owner{path, 100};
+    ASSERT_TRUE(std::filesystem::exists(lock));
+    EXPECT_EQ(in_child([&] { return can_flock(lock) ? 0 : 1; }), 1) << "the owner holds it";
+    // Only SQLite opens the database file: a close() of any other descriptor of it would drop
+    // SQLite's POSIX locks along with ours.
+    EXPECT_EQ(in_child([&] { return can_flock(path) ? 0 : 1; }), 0);
+  }
+  EXPECT_TRUE(can_flock(lock)) << "released with the spool";
+  spool next{path, 100};
+}
+
+TEST(spool, the_owner_lock_outlives_the_database_connection) {
+  temp_dir dir;
+  const auto path = (dir / "spool.db").string();
+  const auto lock = path + ".lock";
+  const auto wal = path + "-wal";
+  auto owner = std::make_unique<spool>(path, 100);
+  auto events = make_events(50);
+  owner->append(events);
+  ASSERT_TRUE(std::filesystem::exists(wal));
+  const int fd = ::open(lock.c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::alarm(10);
+    // A forked copy of the owner's descriptor would keep its flock alive: keep only ours.
+    for (int other = 3; other < 1024; ++other)
+      if (other != fd) ::close(other);
+    // Blocks until the owner lets go; by then SQLite has closed the database, and closing
+    // its last connection checkpoints and removes the WAL file.
+    if (::flock(fd, LOCK_EX) != 0) ::_exit(3);
+    ::_exit(::access(wal.c_str(), F_OK) == 0 ? 1 : 0);
+  }
+  ::close(fd);
+  ASSERT_GT(pid, 0);
+  ::usleep(50'000);  // let the child queue up on the lock
+  owner.reset();
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the lock was free while the database was still open";
 }
 
 TEST(spool, duplicate_event_id_is_refused_whole) {

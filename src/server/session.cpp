@@ -1,7 +1,6 @@
 #include "server/session.hpp"
 
 #include "core/log.hpp"
-#include "core/uuid.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -39,7 +38,10 @@ http_request make_request(const http::request_parser<http::string_body>& parser)
   return req;
 }
 
-http::response<http::string_body> to_beast(http_response&& res, unsigned version, bool keep_alive) {
+// A response to HEAD keeps its headers and drops its body, or the next response on the
+// connection would be read as the rest of this one.
+http::response<http::string_body> to_beast(http_response&& res, unsigned version, bool keep_alive,
+                                           bool head) {
   http::response<http::string_body> out{static_cast<http::status>(res.status), version};
   out.set(http::field::server, "event-services");
   if (res.status != 204) out.set(http::field::content_type, res.content_type);
@@ -48,15 +50,8 @@ http::response<http::string_body> to_beast(http_response&& res, unsigned version
   out.keep_alive(keep_alive && !res.close);
   // A 204 carries no body and, per RFC 9110, no Content-Length either.
   if (res.status != 204) out.prepare_payload();
+  if (head) out.body().clear();
   return out;
-}
-
-http_response plain_error(unsigned status, std::string_view detail) {
-  http_response res;
-  res.status = status;
-  res.body = std::string{R"({"detail":")"} + std::string{detail} + "\"}";
-  res.close = true;
-  return res;
 }
 
 // Marks the session idle or busy in the registry for as long as it lives.
@@ -92,39 +87,47 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const server_con
     parser.body_limit(boost::none);
 
     reg.set_idle(true);
-    // The first request must come within the read timeout; later ones within the idle one.
-    stream.expires_after(first ? config.read_timeout : config.idle_timeout);
+    if (!first && buffer.size() == 0) {
+      // Between requests a keep-alive connection may wait up to the idle timeout...
+      stream.expires_after(config.idle_timeout);
+      auto [iec, in] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+      if (iec) break;
+      buffer.commit(in);
+    }
+    // ...but once a request has begun, all of its header must come within the read timeout.
+    stream.expires_after(config.read_timeout);
     auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
     reg.set_idle(false);
     first = false;
-    std::optional<http_response> early;
+    std::optional<protocol_error> failure;
     if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
         ec == beast::error::timeout || ec == asio::error::connection_reset ||
         ec == asio::error::eof) {
       break;
     } else if (ec == http::error::header_limit) {
-      early = plain_error(431, "Request header fields too large");
-    } else if (ec == http::error::body_limit) {
-      early = plain_error(413, "Request body too large");
+      failure = protocol_error::header_too_large;
     } else if (ec) {
-      early = plain_error(400, "Malformed HTTP request");
+      failure = protocol_error::malformed_request;
     }
-    if (early) {
+    if (failure) {
       stream.expires_after(config.read_timeout);
-      co_await http::async_write(stream, to_beast(std::move(*early), 11, false), use_tuple);
+      co_await http::async_write(
+          stream, to_beast(handler.on_protocol_error(*failure, ec.message()), 11, false, false),
+          use_tuple);
       break;
     }
 
     const unsigned version = parser.get().version();
     const bool keep_alive = parser.get().keep_alive();
+    const bool head = parser.get().method() == http::verb::head;
     http_request request = make_request(parser);
-    early = handler.on_headers(request);
+    auto early = handler.on_headers(request);
     if (early) {
       // With a body left unread, this connection cannot carry another request.
       const bool keep = keep_alive && parser.is_done() && !early->close && !registry.stopping;
       stream.expires_after(config.read_timeout);
-      auto [wec, wn] =
-          co_await http::async_write(stream, to_beast(std::move(*early), version, keep), use_tuple);
+      auto [wec, wn] = co_await http::async_write(
+          stream, to_beast(std::move(*early), version, keep, head), use_tuple);
       if (wec || !keep) break;
       continue;
     }
@@ -138,7 +141,10 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const server_con
     parser.body_limit(config.body_limit);
     if (request.content_length && *request.content_length > config.body_limit) {
       co_await http::async_write(
-          stream, to_beast(plain_error(413, "Request body too large"), version, false), use_tuple);
+          stream,
+          to_beast(handler.on_protocol_error(protocol_error::body_too_large, {}), version, false,
+                   head),
+          use_tuple);
       break;
     }
     // One allocation for the whole body instead of a growing string copied as it doubles.
@@ -147,7 +153,10 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const server_con
     std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, use_tuple);
     if (ec == http::error::body_limit) {
       co_await http::async_write(
-          stream, to_beast(plain_error(413, "Request body too large"), version, false), use_tuple);
+          stream,
+          to_beast(handler.on_protocol_error(protocol_error::body_too_large, {}), version, false,
+                   head),
+          use_tuple);
       break;
     }
     if (ec) break;
@@ -157,19 +166,14 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const server_con
     try {
       response = co_await handler.on_request(std::move(request));
     } catch (const std::exception& e) {
-      // The client gets an id to quote; the log has the id and what went wrong.
-      const auto request_id = core::make_uuid_v7();
-      log::error("request failed", {{"request_id", request_id},
-                                    {"method", parser.get().method_string()},
-                                    {"target", parser.get().target()},
-                                    {"error", e.what()}});
-      response = plain_error(500, "Internal server error");
-      response.header("X-Request-Id", request_id);
+      response = handler.on_protocol_error(
+          protocol_error::internal_error, std::string{parser.get().method_string()} + " " +
+                                              std::string{parser.get().target()} + ": " + e.what());
     }
     const bool keep = keep_alive && !response.close && !registry.stopping;
     stream.expires_after(config.read_timeout);
-    auto [wec, wn] =
-        co_await http::async_write(stream, to_beast(std::move(response), version, keep), use_tuple);
+    auto [wec, wn] = co_await http::async_write(
+        stream, to_beast(std::move(response), version, keep, head), use_tuple);
     if (wec || !keep) break;
   }
   beast::error_code ignored;

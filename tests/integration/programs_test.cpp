@@ -103,6 +103,34 @@ TEST(ProgramsToken, MintsATokenForTheConsumer) {
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '.'), 2);
 }
 
+TEST(ProgramsToken, HugeTtlExitsTwoNamingIt) {
+  temp_dir dir{"evs-token"};
+  for (const char* ttl : {"9223372036854775807d", "106751991167301d", "36501d", "3153600001"}) {
+    process_options options;
+    options.program = EVS_TOKEN_BINARY;
+    options.args = {"--ttl", ttl};
+    options.env = {{"SECRET_KEY", "s3cret"}, {"ALGORITHM", std::nullopt}};
+    options.cwd = dir.path();
+    const auto r = run_program(options, dir.path());
+    EXPECT_EQ(r.status.code, 2) << ttl << ": " << r.out << r.err;
+    EXPECT_TRUE(r.out.empty()) << ttl << ": " << r.out;
+    EXPECT_NE(r.err.find("--ttl"), std::string::npos) << ttl << ": " << r.err;
+    EXPECT_EQ(line_count(r.err), 1U) << ttl << ": " << r.err;
+  }
+}
+
+TEST(ProgramsToken, HundredYearTtlIsAccepted) {
+  temp_dir dir{"evs-token"};
+  process_options options;
+  options.program = EVS_TOKEN_BINARY;
+  options.args = {"--ttl", "36500d"};
+  options.env = {{"SECRET_KEY", "s3cret"}, {"ALGORITHM", std::nullopt}};
+  options.cwd = dir.path();
+  const auto r = run_program(options, dir.path());
+  EXPECT_EQ(r.status.code, 0) << r.err;
+  EXPECT_EQ(line_count(r.out), 1U) << r.out;
+}
+
 TEST(ProgramsConsumer, BadPortExitsTwoNamingIt) {
   temp_dir dir{"evs-consumer"};
   process_options options;

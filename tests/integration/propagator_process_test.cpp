@@ -251,6 +251,8 @@ TEST_F(propagator_process, one_propagator_per_spool) {
   process second{dir.path(), {}, env_for(server)};
   EXPECT_EQ(second.wait(), 2);
   EXPECT_NE(second.err().find("SPOOL_PATH"), std::string::npos) << second.err();
+  process list{dir.path(), {"--dead-letters"}, env_for(server)};
+  EXPECT_EQ(list.wait(), 0) << "reading needs no lock: " << list.err();
   first.signal(SIGTERM);
   EXPECT_EQ(first.wait(), 0);
 }

@@ -172,12 +172,10 @@ result<core::stored_event> sqlite_event_store::get(std::int64_t id) {
   try {
     auto r = acquire_reader();
     auto& s = r->by_id;
+    const reset_on_exit reset{s};
     s.bind(1, id);
-    const bool found = s.step();
-    auto event = found ? read_row(s) : core::stored_event{};
-    s.reset();
-    if (!found) return errc::not_found;
-    return event;
+    if (!s.step()) return errc::not_found;
+    return read_row(s);
   } catch (const sqlite_error& e) {
     return report(e, "get");
   }
@@ -187,12 +185,10 @@ result<core::stored_event> sqlite_event_store::get_by_event_id(std::string_view 
   try {
     auto r = acquire_reader();
     auto& s = r->by_event_id;
+    const reset_on_exit reset{s};
     s.bind(1, event_id);
-    const bool found = s.step();
-    auto event = found ? read_row(s) : core::stored_event{};
-    s.reset();
-    if (!found) return errc::not_found;
-    return event;
+    if (!s.step()) return errc::not_found;
+    return read_row(s);
   } catch (const sqlite_error& e) {
     return report(e, "get_by_event_id");
   }
@@ -284,14 +280,31 @@ result<void> sqlite_event_store::remove(std::int64_t id) {
 result<void> sqlite_event_store::ping() {
   try {
     auto r = acquire_reader();
+    const reset_on_exit reset{r->probe};
     r->probe.step();
-    r->probe.reset();
   } catch (const sqlite_error& e) {
     return report(e, "ping");
   }
-  // Writable: the file still accepts writes and the last commit did not fail.
-  if (::access(path_.c_str(), W_OK) != 0 || last_write_failed_) return errc::storage_unavailable;
-  return {};
+  if (::access(path_.c_str(), W_OK) != 0) return errc::storage_unavailable;
+  // Writable: the write lock can be taken. After a failed commit (a full disk, say) that is not
+  // enough, so a real write is committed; its success makes the instance ready again without
+  // waiting for client writes, which a load balancer sends no more to an unready instance.
+  const std::lock_guard lock{write_mutex_};
+  auto& w = *writer_;
+  try {
+    w.run(w.begin);
+    if (last_write_failed_) {
+      w.db.exec("UPDATE schema_version SET version = version");
+      w.run(w.commit);
+    } else {
+      w.run(w.rollback);
+    }
+    last_write_failed_ = false;
+    return {};
+  } catch (const sqlite_error& e) {
+    w.abort();
+    return report(e, "ping");
+  }
 }
 
 }  // namespace evs::storage::sqlite

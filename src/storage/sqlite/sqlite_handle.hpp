@@ -47,6 +47,19 @@ class statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+// Resets a reused statement however the scope ends: after a failed step, a statement that is
+// not reset refuses every later use.
+class reset_on_exit {
+ public:
+  explicit reset_on_exit(statement& s) : s_{s} {}
+  ~reset_on_exit() { s_.reset(); }
+  reset_on_exit(const reset_on_exit&) = delete;
+  reset_on_exit& operator=(const reset_on_exit&) = delete;
+
+ private:
+  statement& s_;
+};
+
 class connection {
  public:
   explicit connection(const std::string& path, int flags);
