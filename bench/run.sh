@@ -72,8 +72,9 @@ sync
 # --- the consumer on SQLite ---
 export SECRET_KEY=bench-secret-$$
 PORT=$(free_port)
-LOG_LEVEL=warn PORT=$PORT DB_PATH="$WORK/events.db" "$BUILD/apps/event-consumer" --env-file /dev/null \
-  2> "$WORK/consumer.log" &
+# with-postgres exports DB_HOSTNAME & co, which would select PostgreSQL: unset them here.
+env -u DB_HOSTNAME -u DATABASE_URL LOG_LEVEL=warn PORT=$PORT DB_PATH="$WORK/events.db" \
+  "$BUILD/apps/event-consumer" --env-file /dev/null 2> "$WORK/consumer.log" &
 CONSUMER=$!
 PIDS+=($CONSUMER)
 wait_port "$PORT"
