@@ -62,7 +62,8 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view text) {
     if (!read_digits(text, pos + 1, 2, off_h) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
         !read_digits(text, pos + 4, 2, off_m) || off_h > 23 || off_m > 59)
       return std::nullopt;
-    offset_seconds = (off_h * 3600 + off_m * 60) * (zone == '-' ? -1 : 1);
+    offset_seconds =
+        (std::int64_t{off_h} * 3600 + std::int64_t{off_m} * 60) * (zone == '-' ? -1 : 1);
     pos += 6;
   } else {
     return std::nullopt;
@@ -70,8 +71,8 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view text) {
   if (pos != text.size()) return std::nullopt;
 
   const auto days = std::chrono::sys_days{ymd}.time_since_epoch().count();
-  const std::int64_t seconds =
-      static_cast<std::int64_t>(days) * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+  const std::int64_t seconds = static_cast<std::int64_t>(days) * 86400 + std::int64_t{hour} * 3600 +
+                               std::int64_t{minute} * 60 + second - offset_seconds;
   return seconds * 1'000'000 + micros;
 }
 

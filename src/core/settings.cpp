@@ -58,7 +58,7 @@ std::string settings::choice(const std::string& key,
   const auto& value = values_.at(key);
   std::string allowed;
   for (const char* c : choices) {
-    const std::string candidate{c};
+    std::string candidate{c};
     if (std::equal(candidate.begin(), candidate.end(), value.begin(), value.end(),
                    [](char a, char b) {
                      return std::tolower(static_cast<unsigned char>(a)) ==

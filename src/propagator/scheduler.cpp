@@ -268,6 +268,7 @@ void scheduler::on_rejected(std::span<const spooled_event> batch, const send_res
     const auto positions = rejected_positions(result.body, batch.size());
     if (!positions.empty() && positions.size() < batch.size()) {
       std::vector<spooled_event> blamed;
+      blamed.reserve(positions.size());
       for (const auto p : positions) blamed.push_back(batch[p]);
       dead_letter(blamed, result, "rejected by the endpoint");
       return;
