@@ -25,15 +25,18 @@ auto async_commit(batch_writer& writer, std::vector<core::new_event> events,
         auto state = std::make_shared<
             std::pair<handler_type, decltype(boost::asio::make_work_guard(executor))>>(
             std::move(handler), boost::asio::make_work_guard(executor));
-        auto complete = [state](result<storage::insert_outcome> outcome) {
+        auto complete = [state](result<storage::insert_outcome> outcome,
+                                std::vector<core::new_event> done_events) {
           auto ex = state->second.get_executor();
-          boost::asio::post(ex, [state, outcome = std::move(outcome)]() mutable {
+          boost::asio::post(ex, [state, outcome = std::move(outcome),
+                                 done_events = std::move(done_events)]() mutable {
             std::move(state->first)(std::move(outcome));
             state->second.reset();
+            // done_events is freed here, on the I/O thread that allocated it.
           });
         };
         auto queued = writer.submit(std::move(batch), complete);
-        if (!queued) complete(queued.error());
+        if (!queued) complete(queued.error(), {});
       },
       token, std::move(events));
 }

@@ -76,8 +76,9 @@ void batch_writer::writer_loop() {
 
 void batch_writer::commit(std::vector<pending>& group) {
   if (group.size() == 1) {
-    auto outcome = store_.insert(group.front().events);
-    group.front().done(std::move(outcome));
+    auto& p = group.front();
+    auto outcome = store_.insert(p.events);
+    p.done(std::move(outcome), std::move(p.events));
     return;
   }
   std::vector<core::new_event> all;
@@ -90,11 +91,15 @@ void batch_writer::commit(std::vector<pending>& group) {
   std::size_t offset = 0;
   for (auto& p : group) {
     const std::size_t count = p.events.size();
+    // Hand each request its own events back (moves, no copies).
+    std::move(all.begin() + static_cast<std::ptrdiff_t>(offset),
+              all.begin() + static_cast<std::ptrdiff_t>(offset + count), p.events.begin());
     if (outcome) {
       const auto first = outcome->begin() + static_cast<std::ptrdiff_t>(offset);
-      p.done(storage::insert_outcome(first, first + static_cast<std::ptrdiff_t>(count)));
+      p.done(storage::insert_outcome(first, first + static_cast<std::ptrdiff_t>(count)),
+             std::move(p.events));
     } else {
-      p.done(outcome.error());
+      p.done(outcome.error(), std::move(p.events));
     }
     offset += count;
   }

@@ -24,7 +24,10 @@ struct batch_writer_config {
 
 class batch_writer {
  public:
-  using completion = std::function<void(result<storage::insert_outcome>)>;
+  // Gets the commit's outcome and the request's events back: the submitter frees them on its
+  // own thread, which keeps the allocator from passing memory between threads.
+  using completion =
+      std::function<void(result<storage::insert_outcome>, std::vector<core::new_event>)>;
 
   batch_writer(storage::event_store& store, const batch_writer_config& config);
   ~batch_writer();

@@ -116,10 +116,11 @@ class open_on_exit {
 class completions {
  public:
   batch_writer::completion for_request(int request) {
-    return [this, request](result<insert_outcome> outcome) {
+    return [this, request](result<insert_outcome> outcome, std::vector<core::new_event> events) {
       {
         const std::lock_guard lock{mutex_};
         results_.emplace(request, std::move(outcome));
+        for (const auto& e : events) returned_[request].push_back(e.event_id);
         ++calls_;
       }
       changed_.notify_all();
@@ -140,6 +141,12 @@ class completions {
     const std::lock_guard lock{mutex_};
     return results_.at(request);
   }
+  // The event_ids of the events the completion handed back, in order.
+  std::vector<std::string> returned(int request) const {
+    const std::lock_guard lock{mutex_};
+    const auto it = returned_.find(request);
+    return it == returned_.end() ? std::vector<std::string>{} : it->second;
+  }
   bool has(int request) const {
     const std::lock_guard lock{mutex_};
     return results_.count(request) != 0;
@@ -149,6 +156,7 @@ class completions {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::map<int, result<insert_outcome>> results_;
+  std::map<int, std::vector<std::string>> returned_;
   std::size_t calls_ = 0;
 };
 
@@ -267,6 +275,10 @@ TEST_F(BatchWriterTest, QueuedRequestsShareOneCommit) {
   EXPECT_EQ(*a, (insert_outcome{stored_id("a1"), stored_id("a2")}));
   EXPECT_EQ(*b, (insert_outcome{stored_id("b1")}));
   EXPECT_EQ(*c, (insert_outcome{stored_id("c1"), stored_id("c2"), stored_id("c3")}));
+  // Each request gets its own events back, whole, to free them on its own thread.
+  EXPECT_EQ(done.returned(1), (std::vector<std::string>{"a1", "a2"}));
+  EXPECT_EQ(done.returned(2), (std::vector<std::string>{"b1"}));
+  EXPECT_EQ(done.returned(3), (std::vector<std::string>{"c1", "c2", "c3"}));
 }
 
 TEST_F(BatchWriterTest, DuplicateAcrossRequestsInOneGroupIsCountedOnce) {
