@@ -50,6 +50,7 @@ bool batch_writer::running() const {
 
 void batch_writer::writer_loop() {
   std::vector<pending> group;
+  std::vector<core::new_event> scratch;
   for (;;) {
     bool more = false;
     {
@@ -69,21 +70,21 @@ void batch_writer::writer_loop() {
     }
     // Another writer may commit the rest while this one is busy.
     if (more) work_available_.notify_one();
-    commit(group);
+    commit(group, scratch);
     group.clear();
   }
 }
 
-void batch_writer::commit(std::vector<pending>& group) {
+void batch_writer::commit(std::vector<pending>& group, std::vector<core::new_event>& all) {
   if (group.size() == 1) {
     auto& p = group.front();
     auto outcome = store_.insert(p.events);
     p.done(std::move(outcome), std::move(p.events));
     return;
   }
-  std::vector<core::new_event> all;
   std::size_t total = 0;
   for (const auto& p : group) total += p.events.size();
+  all.clear();
   all.reserve(total);
   for (auto& p : group) std::move(p.events.begin(), p.events.end(), std::back_inserter(all));
 
@@ -103,6 +104,7 @@ void batch_writer::commit(std::vector<pending>& group) {
     }
     offset += count;
   }
+  all.clear();  // moved-from strings hold no memory; the capacity stays for the next commit
 }
 
 }  // namespace evs::consumer
