@@ -1,4 +1,5 @@
 #include "auth/token_verifier.hpp"
+#include "core/base64url.hpp"
 
 #include "auth/token_minter.hpp"
 
@@ -28,24 +29,6 @@ constexpr std::string_view pyjwt_read_scope_hs256 =
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
     "eyJzdWIiOiJzdmMiLCJzY29wZSI6ImV2ZW50czpyZWFkIiwiZXhwIjo0MTAyNDQ0ODAwfQ."
     "ujdsE5DtNOC31OOZ3ghRiNk4Ny_FN5qXaiaK2YOdxg4";
-
-std::string base64url(std::string_view in) {
-  constexpr std::string_view alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (const char ch : in) {
-    acc = (acc << 8) | static_cast<unsigned char>(ch);
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(alphabet[(acc >> bits) & 0x3F]);
-    }
-  }
-  if (bits > 0) out.push_back(alphabet[(acc << (6 - bits)) & 0x3F]);
-  return out;
-}
 
 std::string mint(token_request request, jwt_algorithm alg = jwt_algorithm::hs256,
                  std::string_view key = secret) {
@@ -167,13 +150,13 @@ TEST(TokenVerifierTest, OtherAlgorithmIsRefusedEvenWithTheRightSecret) {
 }
 
 TEST(TokenVerifierTest, AlgNoneIsRefused) {
-  const std::string header = base64url(R"({"alg":"none","typ":"JWT"})");
-  const std::string payload = base64url(R"({"sub":"x"})");
+  const std::string header = core::base64url_encode(R"({"alg":"none","typ":"JWT"})");
+  const std::string payload = core::base64url_encode(R"({"sub":"x"})");
   const token_verifier verifier{std::string{secret}, jwt_algorithm::hs256};
   for (const std::string& token :
        {header + "." + payload + ".",
         // with a lowercase or capitalised name
-        base64url(R"({"alg":"None","typ":"JWT"})") + "." + payload + ".",
+        core::base64url_encode(R"({"alg":"None","typ":"JWT"})") + "." + payload + ".",
         // with a signature borrowed from a valid token
         header + "." + payload + ".TKECX_pF_bzlcgrzGibhwL3tklDD4LdEEzXVQCw00qY"}) {
     const auto result = verifier.verify(token, now);
@@ -191,7 +174,7 @@ TEST(TokenVerifierTest, TamperedPayloadIsBadSignature) {
   const auto first_dot = token.find('.');
   const auto second_dot = token.find('.', first_dot + 1);
   const std::string forged = token.substr(0, first_dot + 1) +
-                             base64url(R"({"sub":"reader","iat":1700000000})") +
+                             core::base64url_encode(R"({"sub":"reader","iat":1700000000})") +
                              token.substr(second_dot);
   const token_verifier verifier{std::string{secret}, jwt_algorithm::hs256};
   EXPECT_EQ(verifier.verify(forged, now).status, token_status::bad_signature);
@@ -201,7 +184,7 @@ TEST(TokenVerifierTest, TamperedHeaderIsRefused) {
   // Same signature, header claiming HS512: neither accepted under HS256 nor under HS512.
   const std::string token{pyjwt_hs256};
   const std::string forged =
-      base64url(R"({"alg":"HS512","typ":"JWT"})") + token.substr(token.find('.'));
+      core::base64url_encode(R"({"alg":"HS512","typ":"JWT"})") + token.substr(token.find('.'));
   for (const auto alg : {jwt_algorithm::hs256, jwt_algorithm::hs512}) {
     const token_verifier verifier{std::string{secret}, alg};
     EXPECT_NE(verifier.verify(forged, now).status, token_status::ok) << jwt_algorithm_name(alg);

@@ -96,13 +96,9 @@ consumer_config read_consumer_config(const core::settings& s) {
   if (const auto* pg = std::get_if<storage::postgres_config>(&c.storage))
     c.writer.writers = pg->write_connections;
 
-  c.log_format =
-      s.choice("LOG_FORMAT", {"text", "json"}) == "json" ? log::format::json : log::format::text;
-  const auto level = s.choice("LOG_LEVEL", {"debug", "info", "warn", "error"});
-  c.log_level = level == "debug"   ? log::level::debug
-                : level == "warn"  ? log::level::warn
-                : level == "error" ? log::level::error
-                                   : log::level::info;
+  const auto logging = core::read_log_settings(s);
+  c.log_format = logging.format;
+  c.log_level = logging.level;
   return c;
 }
 

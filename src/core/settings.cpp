@@ -70,4 +70,16 @@ std::string settings::choice(const std::string& key,
   throw config_error(key + ": must be one of " + allowed + ", got '" + value + "'");
 }
 
+log_settings read_log_settings(const settings& s) {
+  log_settings out;
+  out.format =
+      s.choice("LOG_FORMAT", {"text", "json"}) == "json" ? log::format::json : log::format::text;
+  const auto level = s.choice("LOG_LEVEL", {"debug", "info", "warn", "error"});
+  out.level = level == "debug"   ? log::level::debug
+              : level == "warn"  ? log::level::warn
+              : level == "error" ? log::level::error
+                                 : log::level::info;
+  return out;
+}
+
 }  // namespace evs::core

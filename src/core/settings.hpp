@@ -3,6 +3,8 @@
 // (PORT -> --port) that falls back to the environment variable of the same name, which in
 // turn falls back to `.env` (loaded into the environment beforehand). Typed getters validate
 // and throw config_error with a message that names the key.
+#include "core/log.hpp"
+
 #include <CLI/App.hpp>
 
 #include <cstdint>
@@ -39,5 +41,12 @@ class settings {
 
 // "DB_PATH" -> "--db-path"
 std::string flag_name(const std::string& key);
+
+// LOG_FORMAT (text, json) and LOG_LEVEL (debug, info, warn, error), as every program reads them.
+struct log_settings {
+  log::format format = log::format::text;
+  log::level level = log::level::info;
+};
+log_settings read_log_settings(const settings& s);
 
 }  // namespace evs::core

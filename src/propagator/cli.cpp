@@ -111,13 +111,9 @@ config propagator_cli::read() const {
   if (ec != std::errc{} || ptr != end)
     throw core::config_error("--count: must be an integer >= 0, got '" + count_ + "'");
 
-  c.log_format =
-      s.choice("LOG_FORMAT", {"text", "json"}) == "json" ? log::format::json : log::format::text;
-  const auto level = s.choice("LOG_LEVEL", {"debug", "info", "warn", "error"});
-  c.log_level = level == "debug"   ? log::level::debug
-                : level == "warn"  ? log::level::warn
-                : level == "error" ? log::level::error
-                                   : log::level::info;
+  const auto logging = core::read_log_settings(s);
+  c.log_format = logging.format;
+  c.log_level = logging.level;
   return c;
 }
 

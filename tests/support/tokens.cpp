@@ -1,31 +1,11 @@
 #include "support/tokens.hpp"
+#include "core/base64url.hpp"
 
 #include "auth/token_minter.hpp"
 
 #include <chrono>
 
 namespace evs::test {
-namespace {
-
-std::string base64url(std::string_view in) {
-  static constexpr char alphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (const char c : in) {
-    buffer = (buffer << 8) | static_cast<unsigned char>(c);
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(alphabet[(buffer >> bits) & 0x3F]);
-    }
-  }
-  if (bits > 0) out.push_back(alphabet[(buffer << (6 - bits)) & 0x3F]);
-  return out;
-}
-
-}  // namespace
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -61,8 +41,8 @@ std::string not_yet_valid_token() {
 }
 
 std::string unsigned_token() {
-  return base64url(R"({"alg":"none","typ":"JWT"})") + "." +
-         base64url(R"({"sub":"intruder","scope":"events:admin"})") + ".";
+  return core::base64url_encode(R"({"alg":"none","typ":"JWT"})") + "." +
+         core::base64url_encode(R"({"sub":"intruder","scope":"events:admin"})") + ".";
 }
 
 std::string bearer(std::string_view token) { return "Bearer " + std::string{token}; }
