@@ -16,7 +16,8 @@ TEST(Base64urlTest, MatchesRfc4648VectorsWithoutPadding) {
 
 TEST(Base64urlTest, DecodeRoundTripsAndRejectsForeignCharacters) {
   using namespace std::string_literals;
-  for (const std::string text : {""s, "a"s, "ab"s, "abc"s, "{\"alg\":\"HS256\"}"s, "\x00\xff\x10"s})
+  for (const std::string& text :
+       {""s, "a"s, "ab"s, "abc"s, "{\"alg\":\"HS256\"}"s, "\x00\xff\x10"s})
     EXPECT_EQ(base64url_decode(base64url_encode(text)), text);
   EXPECT_EQ(base64url_decode("Zm9v+"), std::nullopt);
   EXPECT_EQ(base64url_decode("Zm9v="), std::nullopt);
