@@ -1,8 +1,8 @@
 // The real event-consumer binary under concurrent load: kill -9 at an arbitrary moment, or
 // SIGTERM, then a restart on the same SQLite file. Every acknowledged event must be there
 // exactly once, and every request all or nothing.
+#include "support/consumer_process.hpp"
 #include "support/http_client.hpp"
-#include "support/process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tokens.hpp"
 #include "support/wait.hpp"
@@ -13,60 +13,17 @@
 #include <csignal>
 #include <map>
 #include <mutex>
-#include <regex>
 #include <thread>
 
 namespace evs::test {
 namespace {
 
-// One run of event-consumer on a free port; its log goes to a file we read for the port.
-class consumer_process {
- public:
-  consumer_process(const temp_dir& dir, const std::string& db_path, int run) {
-    log_path_ = dir / ("consumer-" + std::to_string(run) + ".log");
-    process_options options;
-    options.program = EVS_CONSUMER_BINARY;
-    options.cwd = dir.path();
-    options.stderr_path = log_path_;
-    options.env = {{"SECRET_KEY", std::string{test_secret}},
-                   {"ALGORITHM", "HS256"},
-                   {"HOST", "127.0.0.1"},
-                   {"PORT", "0"},
-                   {"THREADS", "2"},
-                   {"DB_PATH", db_path},
-                   {"DATABASE_URL", std::nullopt},
-                   {"DB_HOSTNAME", std::nullopt},
-                   {"LOG_FORMAT", "text"},
-                   {"LOG_LEVEL", "info"},
-                   {"SHUTDOWN_TIMEOUT_SECONDS", "10"}};
-    process_ = std::make_unique<child_process>(options);
-  }
-
-  // The port from "event-consumer listening address=http://127.0.0.1:PORT".
-  std::uint16_t wait_listening() {
-    static const std::regex listening{R"(listening address=http://127\.0\.0\.1:(\d+))"};
-    std::uint16_t port = 0;
-    const bool up = eventually([&] {
-      std::smatch m;
-      const auto log = read_text_file(log_path_);
-      if (std::regex_search(log, m, listening)) {
-        port = static_cast<std::uint16_t>(std::stoi(m[1].str()));
-        return true;
-      }
-      return !process_->running();
-    });
-    if (!up || port == 0)
-      throw std::runtime_error("event-consumer did not start:\n" + read_text_file(log_path_));
-    return port;
-  }
-
-  child_process& process() { return *process_; }
-  std::string log() const { return read_text_file(log_path_); }
-
- private:
-  std::filesystem::path log_path_;
-  std::unique_ptr<child_process> process_;
-};
+// One run of event-consumer on a free port, on the SQLite file `db_path`.
+consumer_process start_consumer(const temp_dir& dir, const std::string& db_path, int run) {
+  return consumer_process{EVS_CONSUMER_BINARY,
+                          dir / ("consumer-" + std::to_string(run) + ".log"),
+                          {{"DB_PATH", db_path}}};
+}
 
 // Writers with unique event_ids, in batches of 1 to 4, on keep-alive connections, until the
 // server goes away or they are told to stop. They remember what they sent and what was acked.
@@ -134,25 +91,6 @@ class write_load {
   std::vector<std::thread> workers_;
 };
 
-// event_id -> how many times it is stored, over HTTP, walking every page.
-std::map<std::string, int> stored_event_ids(std::uint16_t port) {
-  std::map<std::string, int> stored;
-  const auto token = make_token("events:read");
-  http_client client{port};
-  std::string cursor;
-  for (;;) {
-    std::string target = "/api/events?limit=1000";
-    if (!cursor.empty()) target += "&cursor=" + cursor;
-    const auto r = client.get(target, token);
-    if (r.status != 200) throw std::runtime_error("listing failed: " + r.body);
-    const auto body = r.json().as_object();
-    for (const auto& e : body.at("items").as_array())
-      ++stored[std::string{e.at("event_id").as_string()}];
-    if (body.at("next_cursor").is_null()) return stored;
-    cursor = std::string{body.at("next_cursor").as_string()};
-  }
-}
-
 void expect_acked_once_and_requests_whole(const std::map<std::string, int>& stored,
                                           const std::vector<std::vector<std::string>>& sent,
                                           const std::vector<std::vector<std::string>>& acked) {
@@ -191,15 +129,15 @@ TEST(Crash, KillNineUnderLoadLosesNoAcknowledgedEvent) {
   std::vector<std::vector<std::string>> acked;
 
   for (int round = 0; round < 2; ++round) {
-    consumer_process consumer{dir, db_path, round};
+    auto consumer = start_consumer(dir, db_path, round);
     const auto port = consumer.wait_listening();
     write_load load{port, writer_threads, "kill" + std::to_string(round)};
     ASSERT_TRUE(eventually([&] { return load.acked_events() >= acked_before_fault; },
                            std::chrono::seconds{60}))
         << "the load did not get going:\n"
         << consumer.log();
-    consumer.process().send_signal(SIGKILL);  // mid-load: writers are in flight right now
-    const auto status = consumer.process().wait_for(std::chrono::seconds{20});
+    // mid-load: writers are in flight right now
+    const auto status = consumer.kill_hard(std::chrono::seconds{20});
     ASSERT_TRUE(status);
     EXPECT_FALSE(status->exited);
     EXPECT_EQ(status->signal, SIGKILL);
@@ -213,9 +151,9 @@ TEST(Crash, KillNineUnderLoadLosesNoAcknowledgedEvent) {
                                     static_cast<int>(load.acked().size()));
   }
 
-  consumer_process restarted{dir, db_path, 99};
+  auto restarted = start_consumer(dir, db_path, 99);
   const auto port = restarted.wait_listening();
-  const auto stored = stored_event_ids(port);
+  const auto stored = count_stored_event_ids(port);
   expect_acked_once_and_requests_whole(stored, sent, acked);
 
   // Idempotency survives the crash: resending every acknowledged request stores nothing new.
@@ -233,28 +171,27 @@ TEST(Crash, KillNineUnderLoadLosesNoAcknowledgedEvent) {
     EXPECT_EQ(r.json().at("accepted").as_int64(), 0);
     resent += acked[i].size();
   }
-  EXPECT_EQ(stored_event_ids(port).size(), stored.size());
+  EXPECT_EQ(count_stored_event_ids(port).size(), stored.size());
   EXPECT_GT(resent, 0U);
 }
 
 TEST(Crash, SigtermUnderLoadExitsZeroAndKeepsEveryAcknowledgedEvent) {
   temp_dir dir{"evs-sigterm"};
   const auto db_path = (dir / "events.db").string();
-  consumer_process consumer{dir, db_path, 0};
+  auto consumer = start_consumer(dir, db_path, 0);
   const auto port = consumer.wait_listening();
   write_load load{port, writer_threads, "term"};
   ASSERT_TRUE(eventually([&] { return load.acked_events() >= acked_before_fault; },
                          std::chrono::seconds{60}))
       << consumer.log();
-  consumer.process().send_signal(SIGTERM);
-  const auto status = consumer.process().wait_for(std::chrono::seconds{30});
+  const auto status = consumer.terminate(std::chrono::seconds{30});
   ASSERT_TRUE(status) << "event-consumer did not stop after SIGTERM:\n" << consumer.log();
   EXPECT_TRUE(status->exited) << "killed by signal " << status->signal;
   EXPECT_EQ(status->code, 0) << consumer.log();
   load.finish();
 
-  consumer_process restarted{dir, db_path, 1};
-  const auto stored = stored_event_ids(restarted.wait_listening());
+  auto restarted = start_consumer(dir, db_path, 1);
+  const auto stored = count_stored_event_ids(restarted.wait_listening());
   expect_acked_once_and_requests_whole(stored, load.sent(), load.acked());
   EXPECT_GE(stored.size(), acked_before_fault);
 }

@@ -2,6 +2,7 @@
 // deploy/nginx/: writers through nginx with overlapping event_ids, one consumer killed midway,
 // and every event stored exactly once.
 #include "support/backends.hpp"
+#include "support/consumer_process.hpp"
 #include "support/http_client.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -20,7 +21,6 @@
 #include <csignal>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <thread>
 
@@ -49,49 +49,6 @@ std::uint16_t free_port() {
   ::close(fd);
   return ntohs(addr.sin_port);
 }
-
-class consumer_instance {
- public:
-  consumer_instance(const std::string& database_url, const std::filesystem::path& log) : log_{log} {
-    process_options options;
-    options.program = EVS_CONSUMER_BINARY;
-    options.stderr_path = log;
-    options.env = {{"SECRET_KEY", std::string{test_secret}},
-                   {"ALGORITHM", "HS256"},
-                   {"HOST", "127.0.0.1"},
-                   {"PORT", "0"},
-                   {"THREADS", "2"},
-                   {"DATABASE_URL", database_url},
-                   {"DB_HOSTNAME", std::nullopt},
-                   {"LOG_LEVEL", "info"}};
-    process_ = std::make_unique<child_process>(options);
-  }
-
-  std::uint16_t wait_listening() {
-    static const std::regex listening{R"(listening address=http://127\.0\.0\.1:(\d+))"};
-    std::uint16_t port = 0;
-    eventually([&] {
-      std::smatch m;
-      const auto text = read_file(log_);
-      if (std::regex_search(text, m, listening)) {
-        port = static_cast<std::uint16_t>(std::stoi(m[1].str()));
-        return true;
-      }
-      return !process_->running();
-    });
-    if (port == 0) throw std::runtime_error("event-consumer did not start:\n" + read_file(log_));
-    return port;
-  }
-
-  void kill_hard() {
-    process_->send_signal(SIGKILL);
-    process_->wait_for(std::chrono::seconds{10});
-  }
-
- private:
-  std::filesystem::path log_;
-  std::unique_ptr<child_process> process_;
-};
 
 // Sends `ids` in batches through `port`, retrying a batch with the same event_ids until it
 // is acknowledged, as a client of the pipeline does. Returns the accepted count.
@@ -153,8 +110,8 @@ TEST(LoadBalancer, TwoConsumersBehindNginxStoreEveryEventOnce) {
   const auto url = std::get<storage::postgres_config>(db->config()).conninfo;
 
   temp_dir dir{"evs-lb"};
-  consumer_instance a{url, dir.path() / "a.log"};
-  consumer_instance b{url, dir.path() / "b.log"};
+  consumer_process a{EVS_CONSUMER_BINARY, dir / "a.log", {{"DATABASE_URL", url}}};
+  consumer_process b{EVS_CONSUMER_BINARY, dir / "b.log", {{"DATABASE_URL", url}}};
   const auto port_a = a.wait_listening();
   const auto port_b = b.wait_listening();
 
@@ -208,7 +165,7 @@ TEST(LoadBalancer, TwoConsumersBehindNginxStoreEveryEventOnce) {
       std::vector<std::string> first_half(set_two.begin(), set_two.begin() + 150);
       std::vector<std::string> second_half(set_two.begin() + 150, set_two.end());
       accepted += send_all(nginx_port, first_half, token);
-      a.kill_hard();
+      a.kill_hard(std::chrono::seconds{10});
       accepted += send_all(nginx_port, second_half, token);
     });
   }

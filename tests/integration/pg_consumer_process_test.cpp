@@ -4,6 +4,7 @@
 // wrong password or an unknown database (exit code 2, one line naming the setting).
 #include "pg_control.hpp"
 #include "support/backends.hpp"
+#include "support/consumer_process.hpp"
 #include "support/http_client.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -20,7 +21,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -44,77 +44,20 @@ std::string postgres_url(const test_database& db) {
   return std::get<storage::postgres_config>(db.config()).conninfo;
 }
 
-// Settings inherited from whoever runs the tests (scripts/with-postgres exports DB_*) are
-// removed, so only what a test sets decides where the consumer stores events.
-process_options consumer_options(const temp_dir& dir) {
-  process_options options;
-  options.program = EVS_CONSUMER_BINARY;
-  options.cwd = dir.path();  // no .env file there
-  options.env = {{"SECRET_KEY", std::string{test_secret}},
-                 {"ALGORITHM", "HS256"},
-                 {"HOST", "127.0.0.1"},
-                 {"PORT", "0"},
-                 {"THREADS", "2"},
-                 {"DATABASE_URL", std::nullopt},
-                 {"DB_HOSTNAME", std::nullopt},
-                 {"DB_PORT", std::nullopt},
-                 {"DB_USER", std::nullopt},
-                 {"DB_PASSWORD", std::nullopt},
-                 {"DB_DATASET", std::nullopt},
-                 {"DB_PATH", std::nullopt},
-                 {"DB_WRITE_CONNECTIONS", "4"},
-                 {"LOG_FORMAT", "text"},
-                 {"LOG_LEVEL", "info"},
-                 {"SHUTDOWN_TIMEOUT_SECONDS", "10"}};
-  return options;
-}
-
-void set_env(process_options& options, const std::string& key, std::optional<std::string> value) {
-  for (auto& [name, current] : options.env)
-    if (name == key) {
-      current = std::move(value);
-      return;
-    }
-  options.env.emplace_back(key, std::move(value));
+// Four write connections and `settings`, on top of consumer_environment() (which drops the
+// DB_* settings scripts/with-postgres exports, so only what a test sets decides where the
+// consumer stores events).
+env_settings postgres_settings(const env_settings& settings) {
+  env_settings all{{"DB_WRITE_CONNECTIONS", "4"}};
+  for (const auto& [key, value] : settings) set_env(all, key, value);
+  return all;
 }
 
 // One run of event-consumer on a free port of 127.0.0.1, its log in a file.
-class consumer_process {
- public:
-  consumer_process(const temp_dir& dir, const std::string& database_url, int run)
-      : log_path_{dir / ("consumer-" + std::to_string(run) + ".log")} {
-    auto options = consumer_options(dir);
-    set_env(options, "DATABASE_URL", database_url);
-    options.stderr_path = log_path_;
-    process_ = std::make_unique<child_process>(options);
-  }
-
-  // The port from "event-consumer listening address=http://127.0.0.1:PORT".
-  std::uint16_t wait_listening() {
-    static const std::regex listening{R"(listening address=http://127\.0\.0\.1:(\d+))"};
-    std::uint16_t port = 0;
-    const bool up = eventually(
-        [&] {
-          std::smatch m;
-          const auto text = log();
-          if (std::regex_search(text, m, listening)) {
-            port = static_cast<std::uint16_t>(std::stoi(m[1].str()));
-            return true;
-          }
-          return !process_->running();
-        },
-        60s);
-    if (!up || port == 0) throw std::runtime_error("event-consumer did not start:\n" + log());
-    return port;
-  }
-
-  child_process& process() { return *process_; }
-  std::string log() const { return read_text_file(log_path_); }
-
- private:
-  std::filesystem::path log_path_;
-  std::unique_ptr<child_process> process_;
-};
+consumer_process start_consumer(const temp_dir& dir, const std::string& database_url, int run) {
+  return consumer_process{EVS_CONSUMER_BINARY, dir / ("consumer-" + std::to_string(run) + ".log"),
+                          postgres_settings({{"DATABASE_URL", database_url}})};
+}
 
 std::string batch_body(const std::vector<std::string>& ids, const std::string& event_type) {
   std::string body = "[";
@@ -275,23 +218,9 @@ class http_writers {
   std::vector<std::thread> workers_;
 };
 
-// event_id -> how many times it is stored, over HTTP, walking every page.
+// event_id -> how many times an event of `event_type` is stored.
 std::map<std::string, int> stored_event_ids(std::uint16_t port, const std::string& event_type) {
-  std::map<std::string, int> stored;
-  const auto token = make_token("events:read");
-  http_client client{port};
-  std::string cursor;
-  for (;;) {
-    std::string target = "/api/events?limit=1000&event_type=" + event_type;
-    if (!cursor.empty()) target += "&cursor=" + cursor;
-    const auto r = client.get(target, token);
-    if (r.status != 200) throw std::runtime_error("listing failed: " + r.body);
-    const auto page = r.json().as_object();
-    for (const auto& e : page.at("items").as_array())
-      ++stored[std::string{e.at("event_id").as_string()}];
-    if (page.at("next_cursor").is_null()) return stored;
-    cursor = std::string{page.at("next_cursor").as_string()};
-  }
+  return count_stored_event_ids(port, "&event_type=" + event_type);
 }
 
 struct store_check {
@@ -339,8 +268,8 @@ TEST(PostgresConsumerProcess, OutageMidLoadAnswers503AndRecoversWithoutARestart)
   ASSERT_TRUE(server.running()) << "the PostgreSQL server of scripts/with-postgres is not running";
   test_database db{postgres_backend()};
   temp_dir dir{"evs-pg-outage-http"};
-  consumer_process consumer{dir, postgres_url(db), 0};
-  const auto port = consumer.wait_listening();
+  auto consumer = start_consumer(dir, postgres_url(db), 0);
+  const auto port = consumer.wait_listening(60s);
   const auto token = make_token();
   const std::string event_type = "outage.http";
 
@@ -413,14 +342,14 @@ TEST(PostgresConsumerProcess, KillNineUnderLoadThenRestartKeepsEveryAcknowledged
   std::vector<ledger::batch> batches;
 
   {
-    consumer_process consumer{dir, url, 0};
-    const auto port = consumer.wait_listening();
+    auto consumer = start_consumer(dir, url, 0);
+    const auto port = consumer.wait_listening(60s);
     http_writers writers{port, 6, "kill", event_type, true};
     ASSERT_TRUE(eventually([&] { return writers.log().acknowledged_batches >= 1000; }, 60s))
         << "the load did not get going:\n"
         << consumer.log();
-    consumer.process().send_signal(SIGKILL);  // writers are in flight right now
-    const auto status = consumer.process().wait_for(20s);
+    // writers are in flight right now
+    const auto status = consumer.kill_hard(20s);
     ASSERT_TRUE(status);
     EXPECT_FALSE(status->exited);
     EXPECT_EQ(status->signal, SIGKILL);
@@ -433,8 +362,8 @@ TEST(PostgresConsumerProcess, KillNineUnderLoadThenRestartKeepsEveryAcknowledged
       batches.begin(), batches.end(), [](const ledger::batch& b) { return !b.acknowledged; }));
   EXPECT_GT(unacknowledged, 0U) << "no request was in flight at the kill";
 
-  consumer_process restarted{dir, url, 1};
-  const auto port = restarted.wait_listening();
+  auto restarted = start_consumer(dir, url, 1);
+  const auto port = restarted.wait_listening(60s);
   const auto stored = stored_event_ids(port, event_type);
   const auto c = check_store(stored, batches);
   EXPECT_EQ(c.acknowledged_missing, 0U) << "acknowledged events missing after the restart";
@@ -498,10 +427,10 @@ std::size_t line_count(const std::string& text) {
 
 class PostgresStartup : public ::testing::Test {
  protected:
-  // Runs the consumer with these settings on top of consumer_options(); it must exit by itself.
-  run_result start(std::vector<std::pair<std::string, std::optional<std::string>>> settings) {
-    auto options = consumer_options(dir_);
-    for (auto& [key, value] : settings) set_env(options, key, std::move(value));
+  // Runs the consumer with these settings on top of postgres_settings(); it must exit by itself.
+  run_result start(const env_settings& settings) {
+    const auto options =
+        consumer_options(EVS_CONSUMER_BINARY, postgres_settings(settings), dir_.path());
     const auto started = clock_type::now();
     auto result = run_program(options, dir_.path(), 30s);
     elapsed_ = clock_type::now() - started;

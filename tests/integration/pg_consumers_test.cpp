@@ -25,19 +25,6 @@ backend postgres_backend() {
   throw std::runtime_error("no postgres backend");
 }
 
-std::vector<core::stored_event> everything(storage::event_store& store, std::size_t page_size) {
-  std::vector<core::stored_event> all;
-  core::list_query query;
-  query.limit = page_size;
-  for (;;) {
-    const auto page = store.list(query);
-    if (!page) throw std::runtime_error("list failed: " + page.error().message());
-    all.insert(all.end(), page->items.begin(), page->items.end());
-    if (!page->has_more) return all;
-    query.after_id = page->items.back().id;
-  }
-}
-
 TEST(PostgresTwoConsumers, OverlappingEventIdsAreStoredOnce) {
   test_database db{postgres_backend()};
   const auto config = std::get<storage::postgres_config>(db.config());
@@ -107,8 +94,8 @@ TEST(PostgresTwoConsumers, OverlappingEventIdsAreStoredOnce) {
     EXPECT_EQ(count, 1) << event_id << " was accepted " << count << " times";
 
   // Both consumers see the same events, once each, in ascending id order, through pages.
-  const auto seen_by_first = everything(*consumers[0], 97);
-  const auto seen_by_second = everything(*consumers[1], 1000);
+  const auto seen_by_first = list_all(*consumers[0], 97);
+  const auto seen_by_second = list_all(*consumers[1], 1000);
   ASSERT_EQ(seen_by_first.size(), static_cast<std::size_t>(event_count));
   ASSERT_EQ(seen_by_second.size(), seen_by_first.size());
   for (std::size_t i = 0; i < seen_by_first.size(); ++i) {

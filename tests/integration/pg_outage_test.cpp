@@ -90,19 +90,6 @@ void writer(storage::event_store& store, int number, const std::atomic<bool>& st
   }
 }
 
-std::vector<core::stored_event> everything(storage::event_store& store) {
-  std::vector<core::stored_event> all;
-  core::list_query query;
-  query.limit = 1000;
-  for (;;) {
-    const auto page = store.list(query);
-    if (!page) throw std::runtime_error("list failed: " + page.error().message());
-    all.insert(all.end(), page->items.begin(), page->items.end());
-    if (!page->has_more) return all;
-    query.after_id = page->items.back().id;
-  }
-}
-
 TEST(PostgresOutage, FailsFastWhileDownAndWritesAgainOnTheSameStoreWhenBack) {
   const pg_control server;
   const pg_restart_guard guard{server};
@@ -157,7 +144,7 @@ TEST(PostgresOutage, FailsFastWhileDownAndWritesAgainOnTheSameStoreWhenBack) {
       << " errors other than storage_unavailable, first: " << log.unexpected_errors.front();
   EXPECT_LT(log.slowest_call_us.load(), 5'000'000) << "an insert call hung";
 
-  const auto stored = everything(*store);
+  const auto stored = list_all(*store);
   std::map<std::string, std::int64_t> stored_ids;
   for (const auto& e : stored) {
     EXPECT_TRUE(stored_ids.emplace(e.event_id, e.id).second) << e.event_id << " stored twice";

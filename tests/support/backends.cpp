@@ -123,4 +123,17 @@ void test_database::reject_event_type(const std::string& event_type) {
                           std::string{literal.get()} + ")");
 }
 
+std::vector<core::stored_event> list_all(storage::event_store& store, std::size_t page_size) {
+  std::vector<core::stored_event> all;
+  core::list_query query;
+  query.limit = page_size;
+  for (;;) {
+    const auto page = store.list(query);
+    if (!page) throw std::runtime_error("list failed: " + page.error().message());
+    all.insert(all.end(), page->items.begin(), page->items.end());
+    if (!page->has_more) return all;
+    query.after_id = page->items.back().id;
+  }
+}
+
 }  // namespace evs::test

@@ -1,6 +1,7 @@
 #pragma once
 // The storage backends every backend-independent suite runs against, and a clean, private
 // database for one test on any of them.
+#include "storage/event_store.hpp"
 #include "storage/storage_config.hpp"
 #include "support/temp_dir.hpp"
 
@@ -69,5 +70,8 @@ class test_database {
   std::string admin_conninfo_;  // PostgreSQL: the URL without our search_path
   std::string schema_;
 };
+
+// Every event in `store`, oldest first, listed `page_size` at a time; throws when a page fails.
+std::vector<core::stored_event> list_all(storage::event_store& store, std::size_t page_size = 1000);
 
 }  // namespace evs::test
