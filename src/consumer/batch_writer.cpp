@@ -89,6 +89,21 @@ void batch_writer::commit(std::vector<pending>& group, std::vector<core::new_eve
   for (auto& p : group) std::move(p.events.begin(), p.events.end(), std::back_inserter(all));
 
   auto outcome = store_.insert(all);
+  if (!outcome && outcome.error() == make_error_code(errc::storage_failure)) {
+    // Something in the group cannot be stored, and a retry will not change that. Commit the
+    // requests one by one so that only the one at fault fails, not its neighbours.
+    std::size_t offset = 0;
+    for (auto& p : group) {
+      const std::size_t count = p.events.size();
+      std::move(all.begin() + static_cast<std::ptrdiff_t>(offset),
+                all.begin() + static_cast<std::ptrdiff_t>(offset + count), p.events.begin());
+      offset += count;
+      auto own = store_.insert(p.events);
+      p.done(std::move(own), std::move(p.events));
+    }
+    all.clear();
+    return;
+  }
   std::size_t offset = 0;
   for (auto& p : group) {
     const std::size_t count = p.events.size();

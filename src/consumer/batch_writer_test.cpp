@@ -75,6 +75,9 @@ class gated_store final : public storage::event_store {
     }
     if (wait_for.valid()) wait_for.wait();
     if (fail_) return errc::storage_unavailable;
+    // A store that cannot take one particular event fails the whole transaction with it.
+    for (const auto& e : events)
+      if (e.event_type == "poison") return errc::storage_failure;
     return inner_.insert(events);
   }
   result<core::stored_event> get(std::int64_t id) override { return inner_.get(id); }
@@ -279,6 +282,33 @@ TEST_F(BatchWriterTest, QueuedRequestsShareOneCommit) {
   EXPECT_EQ(done.returned(1), (std::vector<std::string>{"a1", "a2"}));
   EXPECT_EQ(done.returned(2), (std::vector<std::string>{"b1"}));
   EXPECT_EQ(done.returned(3), (std::vector<std::string>{"c1", "c2", "c3"}));
+}
+
+TEST_F(BatchWriterTest, ARequestTheStoreRefusesDoesNotFailTheOthersInItsGroup) {
+  batch_writer writer{*gated_, {}};
+  const open_on_exit release_gate{*gated_};
+  completions done;
+  gated_->close_gate();
+  auto busy = gated_->entered();
+  ASSERT_TRUE(writer.submit({make_event("first")}, done.for_request(0)));
+  busy.wait();
+
+  ASSERT_TRUE(writer.submit({make_event("good-1")}, done.for_request(1)));
+  ASSERT_TRUE(
+      writer.submit({make_event("bad", "poison"), make_event("bad-2")}, done.for_request(2)));
+  ASSERT_TRUE(writer.submit({make_event("good-2"), make_event("good-3")}, done.for_request(3)));
+  gated_->open();
+  ASSERT_TRUE(done.wait_for(4));
+
+  const auto good_1 = done.at(1);
+  const auto bad = done.at(2);
+  const auto good_2 = done.at(3);
+  ASSERT_TRUE(good_1 && good_2);
+  EXPECT_EQ(*good_1, (insert_outcome{stored_id("good-1")}));
+  EXPECT_EQ(*good_2, (insert_outcome{stored_id("good-2"), stored_id("good-3")}));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error(), make_error_code(errc::storage_failure));
+  EXPECT_EQ(stored_id("bad-2"), -1) << "the refused request stays all or nothing";
 }
 
 TEST_F(BatchWriterTest, DuplicateAcrossRequestsInOneGroupIsCountedOnce) {

@@ -9,8 +9,16 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <array>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <chrono>
 
 #include <algorithm>
 #include <atomic>
@@ -714,6 +722,64 @@ TEST_P(ConsumerApi, HeaderTooLargeIs431) {
   EXPECT_EQ(
       http_once(port(), "GET", "/healthz", {}, {{"X-Padding", std::string(8'000, 'h')}}).status,
       200U);
+}
+
+TEST_P(ConsumerApi, HeadIsAnsweredWithHeadersOnly) {
+  // Two pipelined requests on one connection: the HEAD answer must carry no body, or the
+  // second answer would be read as the rest of the first.
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket socket{ioc};
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port()});
+  const timeval five_seconds{5, 0};
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &five_seconds, sizeof five_seconds);
+  boost::asio::write(socket, boost::asio::buffer(std::string{
+                                 "HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                                 "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"}));
+  std::string received;
+  boost::system::error_code ec;
+  std::array<char, 4096> chunk{};
+  while (!ec) {
+    const auto n = socket.read_some(boost::asio::buffer(chunk), ec);
+    received.append(chunk.data(), n);
+  }
+  const auto first_end = received.find("\r\n\r\n");
+  ASSERT_NE(first_end, std::string::npos) << received;
+  EXPECT_TRUE(received.starts_with("HTTP/1.1 405")) << received;
+  EXPECT_NE(received.find("Allow: GET"), std::string::npos) << received;
+  EXPECT_EQ(received.substr(first_end + 4, 15), "HTTP/1.1 200 OK") << received;
+  EXPECT_TRUE(received.ends_with(R"({"status":"ok"})")) << received;
+}
+
+TEST_P(ConsumerApi, ReadTimeoutAppliesToEachRequestOnAKeepAliveConnection) {
+  test_server_options options;
+  options.server.read_timeout = std::chrono::milliseconds{300};
+  options.server.idle_timeout = std::chrono::seconds{60};
+  start(options);
+  http_client client{port(), std::chrono::seconds{20}};
+  ASSERT_EQ(client.get("/healthz").status, 200U);
+  // Idle longer than the read timeout: fine, the idle timeout governs between requests.
+  std::this_thread::sleep_for(std::chrono::milliseconds{600});
+  ASSERT_EQ(client.get("/healthz").status, 200U);
+  // A request that starts and stalls gets the read timeout, not the idle one.
+  const auto started = std::chrono::steady_clock::now();
+  client.write_raw("GET /healthz HTTP/1.1\r\nHo");
+  EXPECT_TRUE(client.wait_closed_by_peer());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds{10});
+}
+
+TEST_P(ConsumerApi, StorageFailureIs500WithARequestIdAndNoInternals) {
+  db_->reject_event_type("refused-by-storage");
+  const auto r = ingest(R"({"event_type":"refused-by-storage","event_payload":"x"})");
+  EXPECT_EQ(r.status, 500U) << r.body;
+  const auto id = r.header("X-Request-Id");
+  ASSERT_TRUE(id.has_value());
+  EXPECT_EQ(id->size(), 36U) << "a UUID the operator finds in the log";
+  EXPECT_NE(r.detail().find(*id), std::string::npos) << r.body;
+  EXPECT_EQ(r.detail().find("constraint"), std::string::npos) << "no internals: " << r.body;
+  EXPECT_EQ(r.detail().find("CHECK"), std::string::npos) << "no internals: " << r.body;
+  // The failed commit stored nothing, and the service goes on.
+  EXPECT_EQ(ingest(event_body("after-the-failure")).status, 200U);
+  EXPECT_EQ(list_everything().size(), 1U);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ConsumerApi, ::testing::ValuesIn(all_backends()),
