@@ -132,11 +132,12 @@ class end_to_end : public ::testing::Test {
     for (const auto& id : generated) missing += stored_map.contains(id) ? 0U : 1U;
     EXPECT_EQ(missing, 0U) << "generated events that were never stored";
     for (const auto& [id, rows] : stored_map) EXPECT_EQ(rows, 1) << id;
-    // The only stored ids not in the logs can be those the propagator committed to its spool in
-    // the instant between the commit and the log lines when it was killed: one tick's worth.
+    // The only stored ids not in the logs are those the propagator committed to its spool in
+    // the instant between the commit and the log lines when it was killed: one generation
+    // transaction, which after an outage may catch up to a whole request's worth (MAX_BATCH).
     std::size_t unlogged = 0;
     for (const auto& [id, rows] : stored_map) unlogged += generated.contains(id) ? 0U : 1U;
-    EXPECT_LE(unlogged, 50U);
+    EXPECT_LE(unlogged, 1000U);
   }
 
   std::size_t stored() const { return stored_ids(db_path).size(); }
@@ -183,6 +184,11 @@ TEST_F(end_to_end, every_generated_event_is_stored_exactly_once_across_kills) {
   propagator->wait_for(10s);
   const auto at_kill = stored();
   propagator = start_propagator();
+  // Requests the killed propagator had in flight may still commit and raise the count, so
+  // also wait for the new run to deliver something itself.
+  ASSERT_TRUE(eventually([&] {
+    return read_text_file(propagator_log(2)).find(" delivered ") != std::string::npos;
+  })) << read_text_file(propagator_log(2));
   ASSERT_TRUE(stored_at_least(at_kill + 200)) << read_text_file(propagator_log(2));
 
   finish_and_check(*propagator, *consumer, 2, 500);
