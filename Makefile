@@ -11,7 +11,7 @@ PACKAGES := g++ cmake ninja-build ccache pkg-config make git curl ca-certificate
   libboost1.81-dev libboost-json1.81-dev \
   libsqlite3-dev sqlite3 libjwt-dev libcli11-dev libpq-dev libcurl4-openssl-dev \
   libgtest-dev libgmock-dev libbenchmark-dev python3 util-linux \
-  postgresql-15 postgresql-client-15 nginx-light wrk clang-format clang-tidy
+  postgresql-15 postgresql-client-15 nginx-light wrk clang-format clang-tidy openssl
 
 .PHONY: help install build test test-asan run run_consumer run_propagator token bench \
         format format-check tidy clean

@@ -3,6 +3,8 @@
 #include <curl/curl.h>
 
 #include <charconv>
+#include <filesystem>
+#include <fstream>
 #include <string_view>
 
 namespace evs::propagator {
@@ -28,6 +30,14 @@ std::size_t size_setting(const core::settings& s, const char* key, std::int64_t 
   return static_cast<std::size_t>(s.integer(key, min, max));
 }
 
+void check_ca_file(const std::string& path) {
+  if (path.empty()) return;
+  std::error_code ec;
+  const bool regular = std::filesystem::is_regular_file(path, ec);
+  if (!regular || !std::ifstream{path}.is_open())
+    throw core::config_error("API_CA_FILE: cannot read '" + path + "'");
+}
+
 }  // namespace
 
 propagator_cli::propagator_cli(CLI::App& app) : settings_{app} {
@@ -35,6 +45,8 @@ propagator_cli::propagator_cli(CLI::App& app) : settings_{app} {
   const config d;
   s.declare("API_URL", d.api_url, "endpoint that receives the events (http or https)");
   s.declare("API_TOKEN", "", "bearer token sent with every request (mint one with event-token)");
+  s.declare("API_CA_FILE", "",
+            "PEM file of CA certificates trusted for an https API_URL (default: the system's)");
   s.declare("INTERVAL_SECONDS", "5",
             "seconds between ticks, fractions allowed; 0 = as fast as the endpoint takes them");
   s.declare("EVENTS_FILE", "",
@@ -88,6 +100,8 @@ config propagator_cli::read() const {
     throw core::config_error(
         "API_TOKEN: must be set (mint one with: event-token --sub propagator --scope "
         "events:write)");
+  c.api_ca_file = s.text("API_CA_FILE");
+  if (what() == action::run) check_ca_file(c.api_ca_file);
   c.interval_seconds = s.number("INTERVAL_SECONDS", 0, a_year);
   c.events_file = s.text("EVENTS_FILE");
   c.batch_size = size_setting(s, "BATCH_SIZE", 1, 1'000'000);

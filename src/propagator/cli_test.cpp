@@ -3,14 +3,17 @@
 #include <gtest/gtest.h>
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 namespace evs::propagator {
 namespace {
 
 constexpr const char* keys[] = {"API_URL",    "API_TOKEN",  "INTERVAL_SECONDS", "EVENTS_FILE",
                                 "BATCH_SIZE", "PICK_ORDER", "SPOOL_PATH",       "SPOOL_MAX_EVENTS",
-                                "MAX_BATCH",  "LOG_FORMAT", "LOG_LEVEL"};
+                                "MAX_BATCH",  "LOG_FORMAT", "LOG_LEVEL",        "API_CA_FILE"};
 
 class cli_test : public ::testing::Test {
  protected:
@@ -48,6 +51,7 @@ TEST_F(cli_test, defaults_are_the_documented_ones) {
   EXPECT_EQ(p.what, action::run);
   EXPECT_EQ(p.cfg.api_url, "http://localhost:8000/api/event");
   EXPECT_EQ(p.cfg.api_token, "t");
+  EXPECT_EQ(p.cfg.api_ca_file, "");
   EXPECT_EQ(p.cfg.interval_seconds, 5.0);
   EXPECT_EQ(p.cfg.events_file, "");
   EXPECT_EQ(p.cfg.batch_size, 1U);
@@ -91,6 +95,21 @@ TEST_F(cli_test, bad_values_name_the_setting) {
   EXPECT_EQ(error_of({"--api-token=t", "--api-url=ftp://x/y"}).rfind("API_URL:", 0), 0U);
   EXPECT_EQ(error_of({"--api-token=t", "--log-level=loud"}).rfind("LOG_LEVEL:", 0), 0U);
   EXPECT_EQ(error_of({"--api-token=t", "--count=-3"}).rfind("--count:", 0), 0U);
+}
+
+TEST_F(cli_test, a_ca_file_must_be_readable) {
+  const auto missing = std::filesystem::temp_directory_path() / "evs-no-such-ca.pem";
+  EXPECT_EQ(error_of({"--api-token=t", "--api-ca-file=" + missing.string()}),
+            "API_CA_FILE: cannot read '" + missing.string() + "'");
+  const auto folder = std::filesystem::temp_directory_path().string();
+  EXPECT_EQ(error_of({"--api-token=t", "--api-ca-file=" + folder}).rfind("API_CA_FILE:", 0), 0U);
+
+  const auto ca = std::filesystem::temp_directory_path() /
+                  ("evs-cli-test-ca-" + std::to_string(::getpid()) + ".pem");
+  std::ofstream{ca} << "not checked here: libcurl reads it\n";
+  ::setenv("API_CA_FILE", ca.c_str(), 1);
+  EXPECT_EQ(parse({"--api-token=t"}).cfg.api_ca_file, ca.string());
+  std::filesystem::remove(ca);
 }
 
 TEST_F(cli_test, commands_need_no_token) {

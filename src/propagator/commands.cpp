@@ -52,7 +52,8 @@ int run_propagator(const config& cfg) {
   event_source source{load_templates(cfg.events_file), cfg.order, random_seed()};
   const auto store = open_spool(cfg, spool::mode::owner);
   try {
-    curl_sender out{cfg.api_url, cfg.api_token, [&stop] { return stop.aborted(); }};
+    curl_sender out{cfg.api_url, cfg.api_token, [&stop] { return stop.aborted(); },
+                    cfg.api_ca_file};
     steady_clock_source steady;
     core::system_time_source wall;
     std_random_source random{random_seed()};

@@ -14,6 +14,7 @@ enum class pick_order { random, sequential };
 struct config {
   std::string api_url = "http://localhost:8000/api/event";
   std::string api_token;
+  std::string api_ca_file;        // PEM bundle trusted for https; empty: the system's CA store
   double interval_seconds = 5.0;  // 0: generate as fast as the endpoint takes events
   std::string events_file;        // empty: the bundled sample set
   std::size_t batch_size = 1;     // events generated per tick

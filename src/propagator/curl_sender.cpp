@@ -25,7 +25,7 @@ bool header_is(std::string_view line, std::string_view name) {
 }  // namespace
 
 curl_sender::curl_sender(std::string url, const std::string& token,
-                         std::function<bool()> should_abort)
+                         std::function<bool()> should_abort, const std::string& ca_file)
     : url_{std::move(url)}, should_abort_{std::move(should_abort)}, handle_{curl_easy_init()} {
   if (handle_ == nullptr) throw std::runtime_error("curl_easy_init failed");
   headers_ = curl_slist_append(headers_, "Content-Type: application/json");
@@ -43,6 +43,8 @@ curl_sender::curl_sender(std::string url, const std::string& token,
   check(curl_easy_setopt(handle_, CURLOPT_WRITEDATA, this), "WRITEDATA");
   check(curl_easy_setopt(handle_, CURLOPT_HEADERFUNCTION, &curl_sender::on_header), "HEADERFUNC");
   check(curl_easy_setopt(handle_, CURLOPT_HEADERDATA, this), "HEADERDATA");
+  if (!ca_file.empty())
+    check(curl_easy_setopt(handle_, CURLOPT_CAINFO, ca_file.c_str()), "CURLOPT_CAINFO");
   check(curl_easy_setopt(handle_, CURLOPT_USERAGENT, "event-propagator/" EVS_VERSION), "UA");
   if (should_abort_) {
     check(curl_easy_setopt(handle_, CURLOPT_XFERINFOFUNCTION, &curl_sender::on_progress), "XFER");

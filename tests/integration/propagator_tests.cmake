@@ -37,3 +37,23 @@ if(TARGET event-propagator AND TARGET event-consumer AND TARGET evs_test_support
   add_test(NAME propagator_e2e COMMAND propagator_e2e_test)
   set_tests_properties(propagator_e2e PROPERTIES LABELS "integration;sqlite" TIMEOUT 300)
 endif()
+
+# https through real nginx with a throwaway CA (openssl CLI): API_CA_FILE trusts it, and
+# without it the certificate is refused.
+if(TARGET event-propagator AND TARGET event-consumer AND TARGET evs_test_support)
+  find_program(EVS_OPENSSL_BIN openssl)
+  if(NOT EVS_OPENSSL_BIN)
+    set(EVS_OPENSSL_BIN /usr/bin/openssl)
+  endif()
+  add_executable(propagator_tls_test ${EVS_PROPAGATOR_IT_DIR}/propagator_tls_test.cpp)
+  target_link_libraries(propagator_tls_test PRIVATE evs::test_support evs::propagator
+                        evs_propagator_test_server
+                        PkgConfig::SQLITE3 evs_warnings GTest::gtest_main)
+  target_compile_definitions(propagator_tls_test PRIVATE
+                             EVS_PROPAGATOR_BIN="$<TARGET_FILE:event-propagator>"
+                             EVS_CONSUMER_BINARY="$<TARGET_FILE:event-consumer>"
+                             EVS_OPENSSL_BIN="${EVS_OPENSSL_BIN}")
+  add_dependencies(propagator_tls_test event-propagator event-consumer)
+  add_test(NAME propagator_tls COMMAND propagator_tls_test)
+  set_tests_properties(propagator_tls PROPERTIES LABELS "integration;sqlite" TIMEOUT 180)
+endif()
