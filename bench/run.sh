@@ -53,6 +53,21 @@ run_wrk() { # label url events_per_request connections
     -s "$ROOT/bench/ingest.lua" "$2" | grep '^{' | sed "s/}\$/,\"connections\":$4}/"
 }
 
+# measure_consumer BACKEND PID PORT "EVENTS_PER_REQUEST CONNECTIONS"...: one wrk run per
+# workload, with the consumer's CPU time over the run and its peak RSS added to the line.
+measure_consumer() {
+  local backend=$1 pid=$2 port=$3 workload line before after
+  shift 3
+  for workload in "$@"; do
+    set -- $workload
+    echo "consumer ($backend), $1 events/request, $2 connections..." >&2
+    before=$(cpu_ticks "$pid")
+    line=$(run_wrk consumer "http://127.0.0.1:$port/api/event" "$1" "$2")
+    after=$(cpu_ticks "$pid")
+    echo "${line%\}},\"backend\":\"$backend\",\"cpu_ticks\":$((after - before)),\"peak_rss_kib\":$(peak_rss_kib "$pid")}" >> "$RESULTS"
+  done
+}
+
 echo "nginx static-200 reference..." >&2
 run_wrk nginx "http://127.0.0.1:$NGINX_PORT/api/event" 1 64 >> "$RESULTS"
 run_wrk nginx "http://127.0.0.1:$NGINX_PORT/api/event" 1 8 >> "$RESULTS"
@@ -80,14 +95,7 @@ PIDS+=($CONSUMER)
 wait_port "$PORT"
 TOKEN=$("$BUILD/apps/event-token" --env-file /dev/null --sub bench --scope events:write --ttl 1d)
 export TOKEN
-for workload in "1 64" "10 64" "100 64" "1 8"; do
-  set -- $workload
-  echo "consumer (sqlite), $1 events/request, $2 connections..." >&2
-  before=$(cpu_ticks "$CONSUMER")
-  line=$(run_wrk consumer "http://127.0.0.1:$PORT/api/event" "$1" "$2")
-  after=$(cpu_ticks "$CONSUMER")
-  echo "${line%\}},\"backend\":\"sqlite\",\"cpu_ticks\":$((after - before)),\"peak_rss_kib\":$(peak_rss_kib "$CONSUMER")}" >> "$RESULTS"
-done
+measure_consumer sqlite "$CONSUMER" "$PORT" "1 64" "10 64" "100 64" "1 8"
 # --- the propagator in burst mode against the same consumer ---
 echo "propagator burst (INTERVAL_SECONDS=0, BATCH_SIZE=1000) into the consumer (sqlite)..." >&2
 API_URL="http://127.0.0.1:$PORT/api/event" API_TOKEN=$TOKEN INTERVAL_SECONDS=0 BATCH_SIZE=1000 \
@@ -109,14 +117,7 @@ if [[ -n ${EVS_TEST_PG_URL:-} ]]; then
   CONSUMER=$!
   PIDS+=($CONSUMER)
   wait_port "$PORT"
-  for workload in "1 64" "100 64"; do
-    set -- $workload
-    echo "consumer (postgres), $1 events/request, $2 connections..." >&2
-    before=$(cpu_ticks "$CONSUMER")
-    line=$(run_wrk consumer "http://127.0.0.1:$PORT/api/event" "$1" "$2")
-    after=$(cpu_ticks "$CONSUMER")
-    echo "${line%\}},\"backend\":\"postgres\",\"cpu_ticks\":$((after - before)),\"peak_rss_kib\":$(peak_rss_kib "$CONSUMER")}" >> "$RESULTS"
-  done
+  measure_consumer postgres "$CONSUMER" "$PORT" "1 64" "100 64"
   kill -TERM "$CONSUMER"; wait "$CONSUMER" || true
 fi
 

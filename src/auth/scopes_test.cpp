@@ -11,40 +11,44 @@ struct expected {
   bool admin;
 };
 
-void expect_scopes(std::string_view claim, expected e) {
+// Whether the claim grants exactly the expected scopes, with a message naming any mismatch.
+::testing::AssertionResult grants(std::string_view claim, expected e) {
   const auto s = scope_set::parse(claim);
-  EXPECT_EQ(s.has(scope::read), e.read) << '"' << claim << '"';
-  EXPECT_EQ(s.has(scope::write), e.write) << '"' << claim << '"';
-  EXPECT_EQ(s.has(scope::admin), e.admin) << '"' << claim << '"';
+  const bool read = s.has(scope::read), write = s.has(scope::write), admin = s.has(scope::admin);
+  if (read == e.read && write == e.write && admin == e.admin) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << '"' << claim << "\" grants read=" << read << " write=" << write << " admin=" << admin;
 }
 
 TEST(ScopesTest, SingleScopes) {
-  expect_scopes("events:read", {true, false, false});
-  expect_scopes("events:write", {false, true, false});
+  EXPECT_TRUE(grants("events:read", {true, false, false}));
+  EXPECT_TRUE(grants("events:write", {false, true, false}));
 }
 
-TEST(ScopesTest, AdminImpliesReadAndWrite) { expect_scopes("events:admin", {true, true, true}); }
+TEST(ScopesTest, AdminImpliesReadAndWrite) {
+  EXPECT_TRUE(grants("events:admin", {true, true, true}));
+}
 
 TEST(ScopesTest, SpaceSeparatedList) {
-  expect_scopes("events:read events:write", {true, true, false});
-  expect_scopes("events:write events:read", {true, true, false});
-  expect_scopes("events:read  events:write", {true, true, false});
-  expect_scopes(" events:read ", {true, false, false});
-  expect_scopes("events:read events:admin", {true, true, true});
+  EXPECT_TRUE(grants("events:read events:write", {true, true, false}));
+  EXPECT_TRUE(grants("events:write events:read", {true, true, false}));
+  EXPECT_TRUE(grants("events:read  events:write", {true, true, false}));
+  EXPECT_TRUE(grants(" events:read ", {true, false, false}));
+  EXPECT_TRUE(grants("events:read events:admin", {true, true, true}));
 }
 
 TEST(ScopesTest, ReadAndWriteDoNotMakeAdmin) {
-  expect_scopes("events:read events:write", {true, true, false});
+  EXPECT_TRUE(grants("events:read events:write", {true, true, false}));
 }
 
 TEST(ScopesTest, UnknownAndMisspelledScopesGrantNothing) {
-  expect_scopes("", {false, false, false});
-  expect_scopes("openid profile", {false, false, false});
-  expect_scopes("EVENTS:READ", {false, false, false});
-  expect_scopes("events:reader", {false, false, false});
-  expect_scopes("events:read,events:write", {false, false, false});
-  expect_scopes("events", {false, false, false});
-  expect_scopes("openid events:write profile", {false, true, false});
+  EXPECT_TRUE(grants("", {false, false, false}));
+  EXPECT_TRUE(grants("openid profile", {false, false, false}));
+  EXPECT_TRUE(grants("EVENTS:READ", {false, false, false}));
+  EXPECT_TRUE(grants("events:reader", {false, false, false}));
+  EXPECT_TRUE(grants("events:read,events:write", {false, false, false}));
+  EXPECT_TRUE(grants("events", {false, false, false}));
+  EXPECT_TRUE(grants("openid events:write profile", {false, true, false}));
 }
 
 TEST(ScopesTest, AllAndNone) {

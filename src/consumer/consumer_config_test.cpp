@@ -1,4 +1,5 @@
 #include "consumer/consumer_config.hpp"
+#include "core/env_guard.hpp"
 
 #include <gtest/gtest.h>
 
@@ -43,21 +44,6 @@ const std::vector<std::string> consumer_keys{"SECRET_KEY",
 
 class ConsumerConfigTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    for (const auto& key : consumer_keys) {
-      if (const char* value = std::getenv(key.c_str())) saved_[key] = value;
-      ::unsetenv(key.c_str());
-    }
-  }
-  void TearDown() override {
-    for (const auto& key : consumer_keys) {
-      if (const auto it = saved_.find(key); it != saved_.end())
-        ::setenv(key.c_str(), it->second.c_str(), 1);
-      else
-        ::unsetenv(key.c_str());
-    }
-  }
-
   // Declares the consumer's keys and parses `args` as flags; the environment is read too.
   consumer_config read(const std::vector<std::string>& args) {
     CLI::App app{"event-consumer"};
@@ -79,7 +65,7 @@ class ConsumerConfigTest : public ::testing::Test {
     return "(no config_error)";
   }
 
-  std::map<std::string, std::string> saved_;
+  const core::env_guard guard_{consumer_keys};
 };
 
 // libpq's own reading of a conninfo string: what the server connection will actually use.

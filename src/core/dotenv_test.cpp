@@ -1,4 +1,5 @@
 #include "core/dotenv.hpp"
+#include "core/env_guard.hpp"
 
 #include <gtest/gtest.h>
 
@@ -20,31 +21,6 @@ std::optional<std::string> env(const char* key) {
   if (value == nullptr) return std::nullopt;
   return std::string{value};
 }
-
-// Unsets the given variables for the test and puts back what was there before.
-class env_guard {
- public:
-  explicit env_guard(std::vector<std::string> keys) : keys_{std::move(keys)} {
-    for (const auto& key : keys_) {
-      saved_.push_back(env(key.c_str()));
-      ::unsetenv(key.c_str());
-    }
-  }
-  ~env_guard() {
-    for (std::size_t i = 0; i < keys_.size(); ++i) {
-      if (saved_[i])
-        ::setenv(keys_[i].c_str(), saved_[i]->c_str(), 1);
-      else
-        ::unsetenv(keys_[i].c_str());
-    }
-  }
-  env_guard(const env_guard&) = delete;
-  env_guard& operator=(const env_guard&) = delete;
-
- private:
-  std::vector<std::string> keys_;
-  std::vector<std::optional<std::string>> saved_;
-};
 
 class DotenvTest : public ::testing::Test {
  protected:

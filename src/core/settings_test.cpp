@@ -1,4 +1,5 @@
 #include "core/settings.hpp"
+#include "core/env_guard.hpp"
 
 #include "core/dotenv.hpp"
 
@@ -20,32 +21,6 @@ namespace evs::core {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Unsets the given variables for the test and puts back what was there before.
-class env_guard {
- public:
-  explicit env_guard(std::vector<std::string> keys) : keys_{std::move(keys)} {
-    for (const auto& key : keys_) {
-      const char* value = std::getenv(key.c_str());
-      saved_.push_back(value ? std::optional<std::string>{value} : std::nullopt);
-      ::unsetenv(key.c_str());
-    }
-  }
-  ~env_guard() {
-    for (std::size_t i = 0; i < keys_.size(); ++i) {
-      if (saved_[i])
-        ::setenv(keys_[i].c_str(), saved_[i]->c_str(), 1);
-      else
-        ::unsetenv(keys_[i].c_str());
-    }
-  }
-  env_guard(const env_guard&) = delete;
-  env_guard& operator=(const env_guard&) = delete;
-
- private:
-  std::vector<std::string> keys_;
-  std::vector<std::optional<std::string>> saved_;
-};
 
 // Parses `args` (without the program name) against the keys declared by `declare`.
 class SettingsTest : public ::testing::Test {

@@ -1,4 +1,5 @@
 #include "propagator/cli.hpp"
+#include "core/env_guard.hpp"
 
 #include <gtest/gtest.h>
 #include <CLI/CLI.hpp>
@@ -17,10 +18,8 @@ constexpr const char* keys[] = {"API_URL",    "API_TOKEN",  "INTERVAL_SECONDS", 
 
 class cli_test : public ::testing::Test {
  protected:
-  void SetUp() override {
-    for (const char* key : keys) ::unsetenv(key);
-  }
-  void TearDown() override { SetUp(); }
+  // Every key the propagator reads: cleared for each test, restored afterwards.
+  const core::env_guard guard_{{std::begin(keys), std::end(keys)}};
 
   struct parsed {
     config cfg;

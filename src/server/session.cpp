@@ -139,7 +139,16 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const server_con
     }
 
     parser.body_limit(config.body_limit);
-    if (request.content_length && *request.content_length > config.body_limit) {
+    bool too_large = request.content_length && *request.content_length > config.body_limit;
+    if (!too_large) {
+      // One allocation for the whole body instead of a growing string copied as it doubles.
+      if (request.content_length) parser.get().body().reserve(*request.content_length);
+      stream.expires_after(config.read_timeout);
+      std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, use_tuple);
+      too_large = ec == http::error::body_limit;
+      if (ec && !too_large) break;
+    }
+    if (too_large) {
       co_await http::async_write(
           stream,
           to_beast(handler.on_protocol_error(protocol_error::body_too_large, {}), version, false,
@@ -147,19 +156,6 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const server_con
           use_tuple);
       break;
     }
-    // One allocation for the whole body instead of a growing string copied as it doubles.
-    if (request.content_length) parser.get().body().reserve(*request.content_length);
-    stream.expires_after(config.read_timeout);
-    std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, use_tuple);
-    if (ec == http::error::body_limit) {
-      co_await http::async_write(
-          stream,
-          to_beast(handler.on_protocol_error(protocol_error::body_too_large, {}), version, false,
-                   head),
-          use_tuple);
-      break;
-    }
-    if (ec) break;
     request.body = std::move(parser.get().body());
 
     http_response response;

@@ -4,6 +4,7 @@
 // event the propagator generated must be stored exactly once.
 #include "propagator/spool.hpp"
 #include "propagator_test_server.hpp"
+#include "support/consumer_process.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tokens.hpp"
@@ -21,24 +22,6 @@ namespace evs::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-// event_id -> rows in the consumer's SQLite file (read while it runs: WAL allows it).
-std::map<std::string, int> stored_ids(const std::filesystem::path& db_path) {
-  std::map<std::string, int> ids;
-  if (!std::filesystem::exists(db_path)) return ids;
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
-    sqlite3_busy_timeout(db, 5000);
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT event_id FROM events", -1, &stmt, nullptr) == SQLITE_OK) {
-      while (sqlite3_step(stmt) == SQLITE_ROW)
-        ++ids[reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))];
-    }
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_close(db);
-  return ids;
-}
 
 std::set<std::string> generated_ids(const std::string& log) {
   static const std::regex generated{R"(debug generated event_id=([0-9a-f-]{36}))"};
@@ -120,7 +103,7 @@ class end_to_end : public ::testing::Test {
       EXPECT_EQ(spool.dead_letter_count(), 0U);
     }
 
-    const auto stored_map = stored_ids(db_path);
+    const auto stored_map = sqlite_stored_event_ids(db_path);
     std::set<std::string> generated;
     for (int run = 1; run <= propagator_runs; ++run) {
       const auto ids = generated_ids(read_text_file(propagator_log(run)));
@@ -140,7 +123,7 @@ class end_to_end : public ::testing::Test {
     EXPECT_LE(unlogged, 1000U);
   }
 
-  std::size_t stored() const { return stored_ids(db_path).size(); }
+  std::size_t stored() const { return sqlite_stored_event_ids(db_path).size(); }
 
   bool stored_at_least(std::size_t n) {
     return eventually([&] { return stored() >= n; }, 30s);

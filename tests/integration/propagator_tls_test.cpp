@@ -25,24 +25,6 @@ using namespace std::chrono_literals;
 constexpr const char* nginx_binary = "/usr/sbin/nginx";
 constexpr const char* openssl_binary = EVS_OPENSSL_BIN;
 
-// event_id -> rows in the consumer's SQLite file (read while it runs: WAL allows it).
-std::map<std::string, int> stored_ids(const std::filesystem::path& db_path) {
-  std::map<std::string, int> ids;
-  if (!std::filesystem::exists(db_path)) return ids;
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
-    sqlite3_busy_timeout(db, 5000);
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT event_id FROM events", -1, &stmt, nullptr) == SQLITE_OK) {
-      while (sqlite3_step(stmt) == SQLITE_ROW)
-        ++ids[reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))];
-    }
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_close(db);
-  return ids;
-}
-
 // A line of the propagator's log saying a delivery failed and will be retried, because of
 // the server's certificate.
 bool has_certificate_retry_line(const std::string& log) {
@@ -175,7 +157,7 @@ TEST_F(propagator_tls, trusting_the_private_ca_delivers_every_event_once) {
   ASSERT_TRUE(result.status.exited) << log;
   EXPECT_EQ(result.status.code, 0) << log;
 
-  const auto stored = stored_ids(db_path);
+  const auto stored = sqlite_stored_event_ids(db_path);
   EXPECT_EQ(stored.size(), 50U) << log;
   for (const auto& [id, rows] : stored) EXPECT_EQ(rows, 1) << id;
   // The requests went through nginx, that is over TLS.
@@ -193,7 +175,7 @@ TEST_F(propagator_tls, without_the_ca_the_certificate_is_refused_and_nothing_is_
   ASSERT_TRUE(exit.has_value()) << read_text_file(options.stderr_path);
   EXPECT_TRUE(exit->exited) << read_text_file(options.stderr_path);
 
-  EXPECT_TRUE(stored_ids(db_path).empty());
+  EXPECT_TRUE(sqlite_stored_event_ids(db_path).empty());
   EXPECT_EQ(read_text_file(dir / "access.log").find("POST /api/event"), std::string::npos);
 }
 

@@ -4,6 +4,8 @@
 #include "support/tokens.hpp"
 #include "support/wait.hpp"
 
+#include <sqlite3.h>
+
 #include <csignal>
 #include <regex>
 #include <stdexcept>
@@ -101,6 +103,23 @@ std::map<std::string, int> count_stored_event_ids(std::uint16_t port, const std:
     if (page.at("next_cursor").is_null()) return stored;
     cursor = std::string{page.at("next_cursor").as_string()};
   }
+}
+
+std::map<std::string, int> sqlite_stored_event_ids(const std::filesystem::path& db_path) {
+  std::map<std::string, int> ids;
+  if (!std::filesystem::exists(db_path)) return ids;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT event_id FROM events", -1, &stmt, nullptr) == SQLITE_OK) {
+      while (sqlite3_step(stmt) == SQLITE_ROW)
+        ++ids[reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))];
+    }
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(db);
+  return ids;
 }
 
 }  // namespace evs::test

@@ -63,4 +63,8 @@ class consumer_process {
 std::map<std::string, int> count_stored_event_ids(std::uint16_t port,
                                                   const std::string& filters = {});
 
+// event_id -> how many times it is stored, read straight from a consumer's SQLite file (also
+// while the consumer runs: WAL allows it). Empty when the file does not exist yet.
+std::map<std::string, int> sqlite_stored_event_ids(const std::filesystem::path& db_path);
+
 }  // namespace evs::test
