@@ -13,6 +13,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <sys/socket.h>
+#include <algorithm>
 #include <stdexcept>
 #include <thread>
 
@@ -144,9 +145,11 @@ void http_server::run() {
       stop();
     });
   }
+  const auto tick = deadline_tick(std::min(config_.read_timeout, config_.idle_timeout));
   for (auto& w : workers_) {
     asio::co_spawn(w->ioc, accept_loop(w->acceptor, config_, handler_, w->registry),
                    asio::detached);
+    asio::co_spawn(w->ioc, enforce_deadlines(w->registry, tick), asio::detached);
     {
       const std::lock_guard lock{mutex_};
       ++running_threads_;

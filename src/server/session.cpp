@@ -1,16 +1,16 @@
 #include "server/session.hpp"
 
-#include "core/log.hpp"
+#include "server/response_head.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include <array>
 #include <chrono>
@@ -21,9 +21,11 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using request_parser = http::request_parser<http::string_body>;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-http_request make_request(const http::request_parser<http::string_body>& parser) {
+http_request make_request(const request_parser& parser) {
   const auto& msg = parser.get();
   http_request req;
   req.method = std::string{msg.method_string()};
@@ -38,49 +40,49 @@ http_request make_request(const http::request_parser<http::string_body>& parser)
   return req;
 }
 
-// A response to HEAD keeps its headers and drops its body, or the next response on the
-// connection would be read as the rest of this one.
-http::response<http::string_body> to_beast(http_response&& res, unsigned version, bool keep_alive,
-                                           bool head) {
-  http::response<http::string_body> out{static_cast<http::status>(res.status), version};
-  out.set(http::field::server, "event-services");
-  if (res.status != 204) out.set(http::field::content_type, res.content_type);
-  for (auto& [name, value] : res.headers) out.set(name, value);
-  out.body() = std::move(res.body);
-  out.keep_alive(keep_alive && !res.close);
-  // A 204 carries no body and, per RFC 9110, no Content-Length either.
-  if (res.status != 204) out.prepare_payload();
-  if (head) out.body().clear();
-  return out;
+// The body usually arrives in the same segment as the header: parse what is already
+// buffered, so that only a body still on its way costs another read.
+beast::error_code parse_buffered_body(request_parser& parser, beast::flat_buffer& buffer) {
+  beast::error_code ec;
+  parser.eager(true);
+  while (!parser.is_done() && buffer.size() != 0) {
+    const auto used = parser.put(buffer.data(), ec);
+    buffer.consume(used);
+    if (ec == http::error::need_more) return {};
+    if (ec || used == 0) break;
+  }
+  return ec;
 }
 
-// Marks the session idle or busy in the registry for as long as it lives.
-class registration {
- public:
-  registration(session_registry& registry, asio::ip::tcp::socket& socket)
-      : registry_{registry},
-        it_{registry.sessions.insert(registry.sessions.end(), {&socket, true})} {}
-  ~registration() { registry_.sessions.erase(it_); }
-  registration(const registration&) = delete;
-  registration& operator=(const registration&) = delete;
-  void set_idle(bool idle) { it_->idle = idle; }
+// Sends head and body in one gather write. A response to HEAD keeps its headers and drops
+// its body, or the next response on the connection would be read as the rest of this one.
+asio::awaitable<beast::error_code> send(tcp::socket& socket, const http_response& res,
+                                        unsigned version, bool keep_alive, bool head,
+                                        std::string& head_text) {
+  write_response_head(res, version, keep_alive, head_text);
+  const std::array<asio::const_buffer, 2> parts{
+      asio::buffer(head_text), head ? asio::const_buffer{} : asio::buffer(res.body)};
+  auto [ec, n] = co_await asio::async_write(socket, parts, use_tuple);
+  co_return ec;
+}
 
- private:
-  session_registry& registry_;
-  std::list<session_registry::entry>::iterator it_;
-};
+bool ends_connection(const beast::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
+         ec == asio::error::bad_descriptor || ec == asio::error::connection_reset ||
+         ec == asio::error::eof;
+}
 
 }  // namespace
 
-asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const server_config& config,
+asio::awaitable<void> run_session(tcp::socket socket, const server_config& config,
                                   request_handler& handler, session_registry& registry) {
-  beast::tcp_stream stream{std::move(socket)};
-  registration reg{registry, stream.socket()};
+  registration reg{registry, socket};
   beast::flat_buffer buffer;
+  std::string head_text;  // reused for every response on this connection
   bool first = true;
 
   while (!registry.stopping) {
-    http::request_parser<http::string_body> parser;
+    request_parser parser;
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
     // No body limit until the handler has seen the headers: a request without a valid token
     // is answered 401 whatever its size. The limit is set before the body is read.
@@ -89,31 +91,23 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const server_con
     reg.set_idle(true);
     if (!first && buffer.size() == 0) {
       // Between requests a keep-alive connection may wait up to the idle timeout...
-      stream.expires_after(config.idle_timeout);
-      auto [iec, in] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+      reg.deadline_in(config.idle_timeout);
+      auto [iec, in] = co_await socket.async_read_some(buffer.prepare(4096), use_tuple);
       if (iec) break;
       buffer.commit(in);
     }
     // ...but once a request has begun, all of its header must come within the read timeout.
-    stream.expires_after(config.read_timeout);
-    auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+    reg.deadline_in(config.read_timeout);
+    auto [ec, n] = co_await http::async_read_header(socket, buffer, parser, use_tuple);
     reg.set_idle(false);
     first = false;
-    std::optional<protocol_error> failure;
-    if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
-        ec == beast::error::timeout || ec == asio::error::connection_reset ||
-        ec == asio::error::eof) {
-      break;
-    } else if (ec == http::error::header_limit) {
-      failure = protocol_error::header_too_large;
-    } else if (ec) {
-      failure = protocol_error::malformed_request;
-    }
-    if (failure) {
-      stream.expires_after(config.read_timeout);
-      co_await http::async_write(
-          stream, to_beast(handler.on_protocol_error(*failure, ec.message()), 11, false, false),
-          use_tuple);
+    if (ends_connection(ec)) break;
+    if (ec) {
+      const auto error = ec == http::error::header_limit ? protocol_error::header_too_large
+                                                         : protocol_error::malformed_request;
+      reg.deadline_in(config.read_timeout);
+      co_await send(socket, handler.on_protocol_error(error, ec.message()), 11, false, false,
+                    head_text);
       break;
     }
 
@@ -125,39 +119,40 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const server_con
     if (early) {
       // With a body left unread, this connection cannot carry another request.
       const bool keep = keep_alive && parser.is_done() && !early->close && !registry.stopping;
-      stream.expires_after(config.read_timeout);
-      auto [wec, wn] = co_await http::async_write(
-          stream, to_beast(std::move(*early), version, keep, head), use_tuple);
+      reg.deadline_in(config.read_timeout);
+      const auto wec = co_await send(socket, *early, version, keep, head, head_text);
       if (wec || !keep) break;
       continue;
     }
 
-    if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
-      http::response<http::empty_body> proceed{http::status::continue_, version};
-      auto [wec, wn] = co_await http::async_write(stream, proceed, use_tuple);
-      if (wec) break;
-    }
-
     parser.body_limit(config.body_limit);
     bool too_large = request.content_length && *request.content_length > config.body_limit;
+    if (!too_large && beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+      static constexpr std::string_view proceed = "HTTP/1.1 100 Continue\r\n\r\n";
+      reg.deadline_in(config.read_timeout);
+      auto [wec, wn] = co_await asio::async_write(socket, asio::buffer(proceed), use_tuple);
+      if (wec) break;
+    }
     if (!too_large) {
       // One allocation for the whole body instead of a growing string copied as it doubles.
       if (request.content_length) parser.get().body().reserve(*request.content_length);
-      stream.expires_after(config.read_timeout);
-      std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, use_tuple);
+      ec = parse_buffered_body(parser, buffer);
+      if (!ec && !parser.is_done()) {
+        reg.deadline_in(config.read_timeout);
+        std::tie(ec, n) = co_await http::async_read(socket, buffer, parser, use_tuple);
+      }
       too_large = ec == http::error::body_limit;
       if (ec && !too_large) break;
     }
     if (too_large) {
-      co_await http::async_write(
-          stream,
-          to_beast(handler.on_protocol_error(protocol_error::body_too_large, {}), version, false,
-                   head),
-          use_tuple);
+      reg.deadline_in(config.read_timeout);
+      co_await send(socket, handler.on_protocol_error(protocol_error::body_too_large, {}), version,
+                    false, head, head_text);
       break;
     }
     request.body = std::move(parser.get().body());
 
+    reg.no_deadline();
     http_response response;
     try {
       response = co_await handler.on_request(std::move(request));
@@ -167,19 +162,18 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const server_con
                                               std::string{parser.get().target()} + ": " + e.what());
     }
     const bool keep = keep_alive && !response.close && !registry.stopping;
-    stream.expires_after(config.read_timeout);
-    auto [wec, wn] = co_await http::async_write(
-        stream, to_beast(std::move(response), version, keep, head), use_tuple);
+    reg.deadline_in(config.read_timeout);
+    const auto wec = co_await send(socket, response, version, keep, head, head_text);
     if (wec || !keep) break;
   }
   beast::error_code ignored;
-  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
   // Lingering close: read what the client is still sending, so that closing does not reset
   // the connection before it has read our answer (a 401 or 413 sent before its body).
-  stream.expires_after(std::chrono::seconds{1});
+  reg.deadline_in(std::chrono::seconds{1});
   std::array<char, 8192> sink{};
   for (std::size_t drained = 0; drained < config.body_limit + config.header_limit;) {
-    auto [rec, rn] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+    auto [rec, rn] = co_await socket.async_read_some(asio::buffer(sink), use_tuple);
     if (rec) break;
     drained += rn;
   }

@@ -767,6 +767,33 @@ TEST_P(ConsumerApi, ReadTimeoutAppliesToEachRequestOnAKeepAliveConnection) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds{10});
 }
 
+TEST_P(ConsumerApi, IdleKeepAliveConnectionsCloseAfterTheIdleTimeout) {
+  test_server_options options;
+  options.server.read_timeout = std::chrono::seconds{10};
+  options.server.idle_timeout = std::chrono::milliseconds{300};
+  start(options);
+  http_client client{port(), std::chrono::seconds{20}};
+  ASSERT_EQ(client.get("/healthz").status, 200U);
+  const auto idle_since = std::chrono::steady_clock::now();
+  EXPECT_TRUE(client.wait_closed_by_peer());
+  const auto idle_for = std::chrono::steady_clock::now() - idle_since;
+  EXPECT_GE(idle_for, std::chrono::milliseconds{300}) << "closed before the idle timeout";
+  EXPECT_LT(idle_for, std::chrono::seconds{10}) << "the read timeout governed, not the idle one";
+}
+
+TEST_P(ConsumerApi, ABodyThatStallsIsCutOffByTheReadTimeoutAndStoresNothing) {
+  test_server_options options;
+  options.server.read_timeout = std::chrono::milliseconds{300};
+  start(options);
+  http_client client{port(), std::chrono::seconds{20}};
+  const std::string body = event_body("never-finished");
+  client.write_raw("POST /api/event HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + write_ +
+                   "\r\nContent-Type: application/json\r\nContent-Length: " +
+                   std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, body.size() / 2));
+  EXPECT_TRUE(client.wait_closed_by_peer());
+  EXPECT_TRUE(list_everything().empty());
+}
+
 TEST_P(ConsumerApi, StorageFailureIs500WithARequestIdAndNoInternals) {
   db_->reject_event_type("refused-by-storage");
   const auto r = ingest(R"({"event_type":"refused-by-storage","event_payload":"x"})");
