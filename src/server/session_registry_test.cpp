@@ -20,8 +20,7 @@ using namespace std::chrono_literals;
 
 // A connected pair on loopback: the server side is what a session would own.
 struct connection {
-  explicit connection(asio::io_context& ioc, tcp::acceptor& acceptor)
-      : client{ioc}, server{ioc} {
+  explicit connection(asio::io_context& ioc, tcp::acceptor& acceptor) : client{ioc}, server{ioc} {
     client.connect(acceptor.local_endpoint());
     acceptor.accept(server);
   }
@@ -64,8 +63,8 @@ TEST_F(SessionRegistry, TheSweepEndsAReadThatOutlivesItsDeadline) {
         registration reg{registry, stalled.server};
         reg.deadline_in(50ms);
         std::array<char, 16> buffer{};
-        auto [ec, n] = co_await stalled.server.async_read_some(
-            asio::buffer(buffer), asio::as_tuple(asio::use_awaitable));
+        auto [ec, n] = co_await stalled.server.async_read_some(asio::buffer(buffer),
+                                                               asio::as_tuple(asio::use_awaitable));
         read_error = ec;
         registry.stopping = true;  // lets the sweep end once this session is gone
       },

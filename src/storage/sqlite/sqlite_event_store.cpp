@@ -60,7 +60,7 @@ struct sqlite_event_store::writer {
         rollback{db.get(), "ROLLBACK"},
         insert{db.get(),
                "INSERT INTO events (event_id, event_type, payload, occurred_at, received_at) "
-               "VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING RETURNING id"} {}
+               "VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING"} {}
 
   void run(statement& s) {
     s.step();
@@ -148,13 +148,13 @@ result<insert_outcome> sqlite_event_store::insert(std::span<const core::new_even
       w.insert.bind(3, std::string_view{e.payload_json});
       w.insert.bind(4, e.occurred_at);
       w.insert.bind(5, e.received_at_us);
-      // RETURNING yields a row only when the row was inserted; a conflict yields none.
-      if (w.insert.step()) {
-        outcome.emplace_back(w.insert.column_int64(0));
-        w.insert.step();
-      } else {
+      // A conflict changes no row. Reading the new id from the connection costs less than
+      // RETURNING, which buffers its rows in a temporary table for every statement.
+      w.insert.step();
+      if (sqlite3_changes(w.db.get()) == 1)
+        outcome.emplace_back(sqlite3_last_insert_rowid(w.db.get()));
+      else
         outcome.emplace_back(std::nullopt);
-      }
       w.insert.reset();
     }
     w.run(w.commit);
