@@ -124,6 +124,36 @@ TEST_P(EventStoreContract, DuplicateWithinOneInsertIsStoredOnce) {
   EXPECT_EQ(x->event_type, "one");
 }
 
+// Large batches are cut into several statements by some backends: duplicates of stored events
+// and repeats inside the batch are found wherever they fall.
+TEST_P(EventStoreContract, LargeBatchReportsEachDuplicateWhereverItFalls) {
+  insert_all({make_event("stored-7"), make_event("stored-70")});
+  std::vector<new_event> batch;
+  std::vector<bool> expect_new;
+  for (int i = 0; i < 150; ++i) {
+    std::string id = "e" + std::to_string(i);
+    if (i == 7 || i == 70) id = "stored-" + std::to_string(i);  // stored before
+    if (i == 65 || i == 129) id = "e3";                         // repeats an earlier one
+    expect_new.push_back(!id.starts_with("stored-") && i != 65 && i != 129);
+    batch.push_back(make_event(id, "type-" + std::to_string(i)));
+  }
+  const auto outcome = store_->insert(batch);
+  ASSERT_TRUE(outcome) << outcome.error().message();
+  ASSERT_EQ(outcome->size(), batch.size());
+  std::int64_t previous = 0;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    EXPECT_EQ((*outcome)[i].has_value(), expect_new[i]) << "event " << i;
+    if (!(*outcome)[i]) continue;
+    EXPECT_GT(*(*outcome)[i], previous) << "ids follow the request order, event " << i;
+    previous = *(*outcome)[i];
+    const auto stored = store_->get(*(*outcome)[i]);
+    ASSERT_TRUE(stored) << "event " << i;
+    EXPECT_EQ(stored->event_id, batch[i].event_id);
+    EXPECT_EQ(stored->event_type, batch[i].event_type) << "the first of the repeats is kept";
+  }
+  EXPECT_EQ(list_all().size(), 2U + 146U);
+}
+
 TEST_P(EventStoreContract, FailedInsertStoresNothing) {
   insert_all({make_event("before")});
   db_->reject_event_type("poison");

@@ -1,6 +1,7 @@
 #include "storage/sqlite/sqlite_event_store.hpp"
 
 #include "core/log.hpp"
+#include "storage/sqlite/sqlite_batch_insert.hpp"
 #include "storage/sqlite/sqlite_schema.hpp"
 
 #include <unistd.h>
@@ -58,9 +59,7 @@ struct sqlite_event_store::writer {
         begin{(open_pragmas(db), migrate(db), db.get()), "BEGIN IMMEDIATE"},
         commit{db.get(), "COMMIT"},
         rollback{db.get(), "ROLLBACK"},
-        insert{db.get(),
-               "INSERT INTO events (event_id, event_type, payload, occurred_at, received_at) "
-               "VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING"} {}
+        insert{db.get()} {}
 
   void run(statement& s) {
     s.step();
@@ -78,7 +77,7 @@ struct sqlite_event_store::writer {
   statement begin;
   statement commit;
   statement rollback;
-  statement insert;
+  batch_insert insert;
 };
 
 struct sqlite_event_store::reader {
@@ -142,26 +141,11 @@ result<insert_outcome> sqlite_event_store::insert(std::span<const core::new_even
     w.run(w.begin);
     insert_outcome outcome;
     outcome.reserve(events.size());
-    for (const auto& e : events) {
-      w.insert.bind(1, std::string_view{e.event_id});
-      w.insert.bind(2, std::string_view{e.event_type});
-      w.insert.bind(3, std::string_view{e.payload_json});
-      w.insert.bind(4, e.occurred_at);
-      w.insert.bind(5, e.received_at_us);
-      // A conflict changes no row. Reading the new id from the connection costs less than
-      // RETURNING, which buffers its rows in a temporary table for every statement.
-      w.insert.step();
-      if (sqlite3_changes(w.db.get()) == 1)
-        outcome.emplace_back(sqlite3_last_insert_rowid(w.db.get()));
-      else
-        outcome.emplace_back(std::nullopt);
-      w.insert.reset();
-    }
+    w.insert.run(events, outcome);
     w.run(w.commit);
     last_write_failed_ = false;
     return outcome;
   } catch (const sqlite_error& e) {
-    w.insert.reset();
     w.abort();
     last_write_failed_ = true;
     return report(e, "insert");

@@ -37,6 +37,12 @@ void statement::bind(int index, std::string_view text) {
   if (rc != SQLITE_OK) throw_error(db_, rc, "bind");
 }
 
+void statement::bind_static(int index, std::string_view text) {
+  const int rc =
+      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+  if (rc != SQLITE_OK) throw_error(db_, rc, "bind");
+}
+
 void statement::bind(int index, std::int64_t value) {
   const int rc = sqlite3_bind_int64(stmt_, index, value);
   if (rc != SQLITE_OK) throw_error(db_, rc, "bind");

@@ -30,6 +30,8 @@ class statement {
   statement& operator=(statement&& other) noexcept;
 
   void bind(int index, std::string_view text);
+  // Binds without copying: `text` must stay alive and unchanged until reset().
+  void bind_static(int index, std::string_view text);
   void bind(int index, std::int64_t value);
   void bind_null(int index);
   void bind(int index, const std::optional<std::string>& text);

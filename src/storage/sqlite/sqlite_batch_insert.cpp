@@ -1,0 +1,84 @@
+#include "storage/sqlite/sqlite_batch_insert.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <vector>
+#include <string>
+
+namespace evs::storage::sqlite {
+
+batch_insert::batch_insert(sqlite3* db)
+    : db_{db},
+      max_id_{db, "SELECT max(id) FROM events"},
+      find_id_{db, "SELECT id FROM events WHERE event_id = ?"} {}
+
+statement& batch_insert::for_rows(std::size_t rows) {
+  auto& slot = by_rows_[static_cast<std::size_t>(std::countr_zero(rows))];
+  if (!slot) {
+    std::string sql =
+        "INSERT INTO events (event_id, event_type, payload, occurred_at, received_at) VALUES ";
+    for (std::size_t i = 0; i < rows; ++i) sql += i == 0 ? "(?,?,?,?,?)" : ",(?,?,?,?,?)";
+    sql += " ON CONFLICT (event_id) DO NOTHING";
+    slot.emplace(db_, sql);
+  }
+  return *slot;
+}
+
+void batch_insert::run(std::span<const core::new_event> events, insert_outcome& outcome) {
+  while (!events.empty()) {
+    const std::size_t rows = std::bit_floor(std::min(events.size(), max_rows));
+    insert_chunk(events.first(rows), outcome);
+    events = events.subspan(rows);
+  }
+}
+
+void batch_insert::insert_chunk(std::span<const core::new_event> chunk, insert_outcome& outcome) {
+  // Ids only grow (AUTOINCREMENT), so every row this statement inserts gets an id above this.
+  std::int64_t max_before = 0;
+  {
+    const reset_on_exit reset{max_id_};
+    if (max_id_.step()) max_before = max_id_.column_int64(0);
+  }
+  auto& s = for_rows(chunk.size());
+  const reset_on_exit reset{s};
+  int index = 1;
+  for (const auto& e : chunk) {
+    // The events outlive the statement's execution: no copies of the strings.
+    s.bind_static(index++, e.event_id);
+    s.bind_static(index++, e.event_type);
+    s.bind_static(index++, e.payload_json);
+    if (e.occurred_at)
+      s.bind_static(index++, *e.occurred_at);
+    else
+      s.bind_null(index++);
+    s.bind(index++, e.received_at_us);
+  }
+  s.step();
+
+  // Without conflicts the rows got consecutive ids in order, the last one being the
+  // connection's last inserted rowid.
+  const auto inserted = static_cast<std::size_t>(sqlite3_changes64(db_));
+  if (inserted == chunk.size()) {
+    const std::int64_t first = sqlite3_last_insert_rowid(db_) - static_cast<std::int64_t>(inserted) + 1;
+    for (std::size_t i = 0; i < chunk.size(); ++i)
+      outcome.emplace_back(first + static_cast<std::int64_t>(i));
+    return;
+  }
+  // Some event_ids were already stored (a client's retry, usually): ask which row each one
+  // is. A new id belongs to the first event that carried it; a later event with the same
+  // event_id is a duplicate.
+  std::vector<std::int64_t> claimed;
+  for (const auto& e : chunk) {
+    const reset_on_exit reset_find{find_id_};
+    find_id_.bind_static(1, e.event_id);
+    const std::int64_t id = find_id_.step() ? find_id_.column_int64(0) : 0;
+    if (id > max_before && std::find(claimed.begin(), claimed.end(), id) == claimed.end()) {
+      claimed.push_back(id);
+      outcome.emplace_back(id);
+    } else {
+      outcome.emplace_back(std::nullopt);
+    }
+  }
+}
+
+}  // namespace evs::storage::sqlite
