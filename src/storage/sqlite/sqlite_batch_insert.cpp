@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <bit>
-#include <vector>
 #include <string>
+#include <vector>
 
 namespace evs::storage::sqlite {
 
@@ -59,7 +59,8 @@ void batch_insert::insert_chunk(std::span<const core::new_event> chunk, insert_o
   // connection's last inserted rowid.
   const auto inserted = static_cast<std::size_t>(sqlite3_changes64(db_));
   if (inserted == chunk.size()) {
-    const std::int64_t first = sqlite3_last_insert_rowid(db_) - static_cast<std::int64_t>(inserted) + 1;
+    const std::int64_t first =
+        sqlite3_last_insert_rowid(db_) - static_cast<std::int64_t>(inserted) + 1;
     for (std::size_t i = 0; i < chunk.size(); ++i)
       outcome.emplace_back(first + static_cast<std::int64_t>(i));
     return;

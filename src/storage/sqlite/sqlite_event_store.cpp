@@ -3,6 +3,7 @@
 #include "core/log.hpp"
 #include "storage/sqlite/sqlite_batch_insert.hpp"
 #include "storage/sqlite/sqlite_schema.hpp"
+#include "storage/sqlite/wal_write_batching.hpp"
 
 #include <unistd.h>
 #include <filesystem>
@@ -54,7 +55,8 @@ void open_pragmas(connection& db) {
 
 struct sqlite_event_store::writer {
   explicit writer(const std::string& path)
-      : db{path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE},
+      // Readers never write, so only the writer's WAL writes go through the batching VFS.
+      : db{path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, wal_write_batching_vfs()},
         // The schema must exist before the statements below can be prepared.
         begin{(open_pragmas(db), migrate(db), db.get()), "BEGIN IMMEDIATE"},
         commit{db.get(), "COMMIT"},

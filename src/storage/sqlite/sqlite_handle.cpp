@@ -100,9 +100,9 @@ void configure_sqlite_once() {
 
 }  // namespace
 
-connection::connection(const std::string& path, int flags) {
+connection::connection(const std::string& path, int flags, const char* vfs) {
   configure_sqlite_once();
-  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, vfs);
   if (rc != SQLITE_OK) {
     const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);

@@ -64,7 +64,8 @@ class reset_on_exit {
 
 class connection {
  public:
-  explicit connection(const std::string& path, int flags);
+  // `vfs`: the name of a registered VFS, or nullptr for SQLite's default.
+  explicit connection(const std::string& path, int flags, const char* vfs = nullptr);
   ~connection();
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;

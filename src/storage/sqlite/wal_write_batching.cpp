@@ -1,0 +1,254 @@
+#include "storage/sqlite/wal_write_batching.hpp"
+
+#include <sqlite3.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace evs::storage::sqlite {
+namespace {
+
+// One write call carries at most this much (SQLite's unix VFS refuses single writes of
+// 128 KiB or more); a commit of a few dozen pages fits.
+constexpr std::size_t max_pending_bytes = 64 * 1024;
+
+sqlite3_vfs* base_vfs = nullptr;
+std::atomic<std::uint64_t> gathered{0};
+
+// SQLite allocates sqlite3_vfs::szOsFile bytes per open file: this struct, then the base
+// VFS's own file object right after it.
+struct batching_file {
+  sqlite3_file base;  // first: SQLite sees a batching_file as a sqlite3_file
+  sqlite3_file* real;
+  // A main database file and the WAL file of the same connection point at each other: SQLite
+  // publishes a commit through the database file's shared memory, and the WAL's pending
+  // writes must reach the file first.
+  batching_file* partner = nullptr;
+  std::string database_path;  // main database files only
+  sqlite3_int64 pending_offset = 0;
+  std::vector<char> pending;  // WAL files only
+  bool batch_writes = false;
+};
+
+batching_file& self(sqlite3_file* f) { return *reinterpret_cast<batching_file*>(f); }
+sqlite3_file* real(sqlite3_file* f) { return self(f).real; }
+
+// Main database files open through this VFS, by path. A WAL file batches its writes only when
+// exactly one connection has its database open here, so that its partner is unambiguous.
+struct open_databases {
+  std::mutex mutex;
+  std::multimap<std::string, batching_file*> by_path;
+};
+
+open_databases& databases() {
+  static open_databases instance;
+  return instance;
+}
+
+int write_pending(batching_file& file) {
+  if (file.pending.empty()) return SQLITE_OK;
+  const int rc = file.real->pMethods->xWrite(file.real, file.pending.data(),
+                                             static_cast<int>(file.pending.size()),
+                                             file.pending_offset);
+  file.pending.clear();
+  return rc;
+}
+
+// Before any operation that could let the file's content be observed: this file's pending
+// writes, or those of the WAL of this database.
+int flush(sqlite3_file* f) {
+  auto& file = self(f);
+  if (file.batch_writes) return write_pending(file);
+  if (file.partner != nullptr) return write_pending(*file.partner);
+  return SQLITE_OK;
+}
+
+int x_write(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offset) {
+  auto& file = self(f);
+  if (!file.batch_writes) return file.real->pMethods->xWrite(file.real, data, amount, offset);
+  const auto size = static_cast<std::size_t>(amount);
+  const bool continues =
+      offset == file.pending_offset + static_cast<sqlite3_int64>(file.pending.size());
+  if (!file.pending.empty() && (!continues || file.pending.size() + size > max_pending_bytes)) {
+    if (const int rc = flush(f); rc != SQLITE_OK) return rc;
+  }
+  if (size > max_pending_bytes) return file.real->pMethods->xWrite(file.real, data, amount, offset);
+  if (file.pending.empty())
+    file.pending_offset = offset;
+  else
+    gathered.fetch_add(1, std::memory_order_relaxed);
+  const auto* bytes = static_cast<const char*>(data);
+  file.pending.insert(file.pending.end(), bytes, bytes + size);
+  return SQLITE_OK;
+}
+
+int x_close(sqlite3_file* f) {
+  auto& file = self(f);
+  const int flushed = flush(f);
+  {
+    auto& open = databases();
+    const std::lock_guard lock{open.mutex};
+    if (file.partner != nullptr) file.partner->partner = nullptr;
+    if (!file.database_path.empty()) {
+      for (auto [it, end] = open.by_path.equal_range(file.database_path); it != end; ++it)
+        if (it->second == &file) {
+          open.by_path.erase(it);
+          break;
+        }
+    }
+  }
+  const int closed = file.real->pMethods->xClose(file.real);
+  file.~batching_file();
+  return flushed != SQLITE_OK ? flushed : closed;
+}
+
+int x_read(sqlite3_file* f, void* data, int amount, sqlite3_int64 offset) {
+  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
+  return real(f)->pMethods->xRead(real(f), data, amount, offset);
+}
+
+int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
+  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
+  return real(f)->pMethods->xTruncate(real(f), size);
+}
+
+int x_sync(sqlite3_file* f, int flags) {
+  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
+  return real(f)->pMethods->xSync(real(f), flags);
+}
+
+int x_file_size(sqlite3_file* f, sqlite3_int64* size) {
+  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
+  return real(f)->pMethods->xFileSize(real(f), size);
+}
+
+int x_lock(sqlite3_file* f, int level) {
+  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
+  return real(f)->pMethods->xLock(real(f), level);
+}
+
+int x_unlock(sqlite3_file* f, int level) {
+  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
+  return real(f)->pMethods->xUnlock(real(f), level);
+}
+
+int x_check_reserved_lock(sqlite3_file* f, int* out) {
+  return real(f)->pMethods->xCheckReservedLock(real(f), out);
+}
+
+int x_file_control(sqlite3_file* f, int op, void* arg) {
+  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
+  return real(f)->pMethods->xFileControl(real(f), op, arg);
+}
+
+int x_sector_size(sqlite3_file* f) { return real(f)->pMethods->xSectorSize(real(f)); }
+
+int x_device_characteristics(sqlite3_file* f) {
+  return real(f)->pMethods->xDeviceCharacteristics(real(f));
+}
+
+int x_shm_map(sqlite3_file* f, int region, int size, int extend, void volatile** out) {
+  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
+  return real(f)->pMethods->xShmMap(real(f), region, size, extend, out);
+}
+
+int x_shm_lock(sqlite3_file* f, int offset, int n, int flags) {
+  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
+  return real(f)->pMethods->xShmLock(real(f), offset, n, flags);
+}
+
+// SQLite calls the barrier (on the database file) between the two copies of the wal-index
+// header it writes to publish a commit: the frames must be in the WAL before readers see them.
+void x_shm_barrier(sqlite3_file* f) {
+  (void)flush(f);
+  real(f)->pMethods->xShmBarrier(real(f));
+}
+
+int x_shm_unmap(sqlite3_file* f, int delete_flag) {
+  return real(f)->pMethods->xShmUnmap(real(f), delete_flag);
+}
+
+int x_fetch(sqlite3_file* f, sqlite3_int64 offset, int amount, void** out) {
+  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
+  return real(f)->pMethods->xFetch(real(f), offset, amount, out);
+}
+
+int x_unfetch(sqlite3_file* f, sqlite3_int64 offset, void* page) {
+  return real(f)->pMethods->xUnfetch(real(f), offset, page);
+}
+
+const sqlite3_io_methods batching_methods = {
+    3,         x_close,     x_read,      x_write,     x_truncate,
+    x_sync,    x_file_size, x_lock,      x_unlock,    x_check_reserved_lock,
+    x_file_control, x_sector_size, x_device_characteristics, x_shm_map, x_shm_lock,
+    x_shm_barrier,  x_shm_unmap,   x_fetch,     x_unfetch};
+
+// Links a new file with its partner: a WAL file with the one connection that has its
+// database open here, if there is exactly one.
+void register_open_file(batching_file& file, sqlite3_filename name, int flags) {
+  auto& open = databases();
+  const std::lock_guard lock{open.mutex};
+  if ((flags & SQLITE_OPEN_MAIN_DB) != 0 && name != nullptr) {
+    file.database_path = name;
+    open.by_path.emplace(file.database_path, &file);
+  } else if ((flags & SQLITE_OPEN_WAL) != 0 && name != nullptr) {
+    const std::string database = sqlite3_filename_database(name);
+    if (open.by_path.count(database) != 1) return;
+    auto* db = open.by_path.find(database)->second;
+    if (db->partner != nullptr) return;
+    db->partner = &file;
+    file.partner = db;
+    file.batch_writes = true;
+  }
+}
+
+int x_open(sqlite3_vfs* /*vfs*/, sqlite3_filename name, sqlite3_file* f, int flags, int* out) {
+  auto* file = new (f) batching_file{};
+  file->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(f) + sizeof(batching_file));
+  const int rc = base_vfs->xOpen(base_vfs, name, file->real, flags, out);
+  // The wrapper offers what the base file offers (version 3: shared memory and mmap).
+  const bool usable = rc == SQLITE_OK && file->real->pMethods != nullptr &&
+                      file->real->pMethods->iVersion >= 3;
+  if (!usable) {
+    if (rc == SQLITE_OK && file->real->pMethods != nullptr)
+      file->real->pMethods->xClose(file->real);
+    file->~batching_file();
+    f->pMethods = nullptr;
+    return rc != SQLITE_OK ? rc : SQLITE_CANTOPEN;
+  }
+  register_open_file(*file, name, flags);
+  f->pMethods = &batching_methods;
+  return SQLITE_OK;
+}
+
+sqlite3_vfs make_vfs() {
+  base_vfs = sqlite3_vfs_find(nullptr);
+  if (base_vfs == nullptr) throw std::runtime_error("SQLite has no default VFS");
+  sqlite3_vfs vfs = *base_vfs;
+  vfs.pNext = nullptr;
+  vfs.zName = "evs-wal-write-batching";
+  vfs.szOsFile = static_cast<int>(sizeof(batching_file)) + base_vfs->szOsFile;
+  vfs.xOpen = x_open;
+  return vfs;
+}
+
+}  // namespace
+
+std::uint64_t wal_writes_gathered() { return gathered.load(std::memory_order_relaxed); }
+
+const char* wal_write_batching_vfs() {
+  static sqlite3_vfs vfs = [] {
+    sqlite3_vfs v = make_vfs();
+    return v;
+  }();
+  static const int registered = sqlite3_vfs_register(&vfs, 0);
+  if (registered != SQLITE_OK) throw std::runtime_error("cannot register the SQLite VFS");
+  return vfs.zName;
+}
+
+}  // namespace evs::storage::sqlite
