@@ -12,6 +12,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 
@@ -40,12 +41,14 @@ http_request make_request(const request_parser& parser) {
   return req;
 }
 
-// The body usually arrives in the same segment as the header: parse what is already
-// buffered, so that only a body still on its way costs another read.
-beast::error_code parse_buffered_body(request_parser& parser, beast::flat_buffer& buffer) {
+// A request usually arrives in one segment: parse what is already buffered (the header
+// alone, or with `eager` the body too), so that only bytes still on their way cost another
+// asynchronous read. Needing more bytes is not an error.
+beast::error_code parse_buffered(request_parser& parser, beast::flat_buffer& buffer, bool eager) {
   beast::error_code ec;
-  parser.eager(true);
-  while (!parser.is_done() && buffer.size() != 0) {
+  parser.eager(eager);
+  const auto finished = [&] { return eager ? parser.is_done() : parser.is_header_done(); };
+  while (!finished() && buffer.size() != 0) {
     const auto used = parser.put(buffer.data(), ec);
     buffer.consume(used);
     if (ec == http::error::need_more) return {};
@@ -56,13 +59,24 @@ beast::error_code parse_buffered_body(request_parser& parser, beast::flat_buffer
 
 // Sends head and body in one gather write. A response to HEAD keeps its headers and drops
 // its body, or the next response on the connection would be read as the rest of this one.
+// Most answers fit in the socket's send buffer, so the write is tried at once and only a
+// rest waits for the socket.
 asio::awaitable<beast::error_code> send(tcp::socket& socket, const http_response& res,
                                         unsigned version, bool keep_alive, bool head,
                                         std::string& head_text) {
   write_response_head(res, version, keep_alive, head_text);
-  const std::array<asio::const_buffer, 2> parts{
-      asio::buffer(head_text), head ? asio::const_buffer{} : asio::buffer(res.body)};
-  auto [ec, n] = co_await asio::async_write(socket, parts, use_tuple);
+  std::array<asio::const_buffer, 2> parts{asio::buffer(head_text),
+                                          head ? asio::const_buffer{} : asio::buffer(res.body)};
+  beast::error_code ec;
+  std::size_t written = socket.write_some(parts, ec);  // the socket is non-blocking
+  if (ec && ec != asio::error::would_block) co_return ec;
+  for (auto& part : parts) {
+    const auto skip = std::min(written, part.size());
+    part += skip;
+    written -= skip;
+  }
+  if (parts[0].size() + parts[1].size() == 0) co_return beast::error_code{};
+  std::tie(ec, written) = co_await asio::async_write(socket, parts, use_tuple);
   co_return ec;
 }
 
@@ -77,6 +91,8 @@ bool ends_connection(const beast::error_code& ec) {
 asio::awaitable<void> run_session(tcp::socket socket, const server_config& config,
                                   request_handler& handler, session_registry& registry) {
   registration reg{registry, socket};
+  beast::error_code ignored;
+  socket.non_blocking(true, ignored);  // lets send() try a write without waiting
   beast::flat_buffer buffer;
   std::string head_text;  // reused for every response on this connection
   bool first = true;
@@ -98,7 +114,10 @@ asio::awaitable<void> run_session(tcp::socket socket, const server_config& confi
     }
     // ...but once a request has begun, all of its header must come within the read timeout.
     reg.deadline_in(config.read_timeout);
-    auto [ec, n] = co_await http::async_read_header(socket, buffer, parser, use_tuple);
+    auto ec = parse_buffered(parser, buffer, false);
+    std::size_t n = 0;
+    if (!ec && !parser.is_header_done())
+      std::tie(ec, n) = co_await http::async_read_header(socket, buffer, parser, use_tuple);
     reg.set_idle(false);
     first = false;
     if (ends_connection(ec)) break;
@@ -136,7 +155,7 @@ asio::awaitable<void> run_session(tcp::socket socket, const server_config& confi
     if (!too_large) {
       // One allocation for the whole body instead of a growing string copied as it doubles.
       if (request.content_length) parser.get().body().reserve(*request.content_length);
-      ec = parse_buffered_body(parser, buffer);
+      ec = parse_buffered(parser, buffer, true);
       if (!ec && !parser.is_done()) {
         reg.deadline_in(config.read_timeout);
         std::tie(ec, n) = co_await http::async_read(socket, buffer, parser, use_tuple);
@@ -166,7 +185,6 @@ asio::awaitable<void> run_session(tcp::socket socket, const server_config& confi
     const auto wec = co_await send(socket, response, version, keep, head, head_text);
     if (wec || !keep) break;
   }
-  beast::error_code ignored;
   socket.shutdown(tcp::socket::shutdown_send, ignored);
   // Lingering close: read what the client is still sending, so that closing does not reset
   // the connection before it has read our answer (a 401 or 413 sent before its body).

@@ -52,9 +52,8 @@ open_databases& databases() {
 
 int write_pending(batching_file& file) {
   if (file.pending.empty()) return SQLITE_OK;
-  const int rc = file.real->pMethods->xWrite(file.real, file.pending.data(),
-                                             static_cast<int>(file.pending.size()),
-                                             file.pending_offset);
+  const int rc = file.real->pMethods->xWrite(
+      file.real, file.pending.data(), static_cast<int>(file.pending.size()), file.pending_offset);
   file.pending.clear();
   return rc;
 }
@@ -182,11 +181,25 @@ int x_unfetch(sqlite3_file* f, sqlite3_int64 offset, void* page) {
   return real(f)->pMethods->xUnfetch(real(f), offset, page);
 }
 
-const sqlite3_io_methods batching_methods = {
-    3,         x_close,     x_read,      x_write,     x_truncate,
-    x_sync,    x_file_size, x_lock,      x_unlock,    x_check_reserved_lock,
-    x_file_control, x_sector_size, x_device_characteristics, x_shm_map, x_shm_lock,
-    x_shm_barrier,  x_shm_unmap,   x_fetch,     x_unfetch};
+const sqlite3_io_methods batching_methods = {3,
+                                             x_close,
+                                             x_read,
+                                             x_write,
+                                             x_truncate,
+                                             x_sync,
+                                             x_file_size,
+                                             x_lock,
+                                             x_unlock,
+                                             x_check_reserved_lock,
+                                             x_file_control,
+                                             x_sector_size,
+                                             x_device_characteristics,
+                                             x_shm_map,
+                                             x_shm_lock,
+                                             x_shm_barrier,
+                                             x_shm_unmap,
+                                             x_fetch,
+                                             x_unfetch};
 
 // Links a new file with its partner: a WAL file with the one connection that has its
 // database open here, if there is exactly one.
@@ -212,8 +225,8 @@ int x_open(sqlite3_vfs* /*vfs*/, sqlite3_filename name, sqlite3_file* f, int fla
   file->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(f) + sizeof(batching_file));
   const int rc = base_vfs->xOpen(base_vfs, name, file->real, flags, out);
   // The wrapper offers what the base file offers (version 3: shared memory and mmap).
-  const bool usable = rc == SQLITE_OK && file->real->pMethods != nullptr &&
-                      file->real->pMethods->iVersion >= 3;
+  const bool usable =
+      rc == SQLITE_OK && file->real->pMethods != nullptr && file->real->pMethods->iVersion >= 3;
   if (!usable) {
     if (rc == SQLITE_OK && file->real->pMethods != nullptr)
       file->real->pMethods->xClose(file->real);

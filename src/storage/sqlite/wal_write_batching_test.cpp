@@ -88,8 +88,7 @@ TEST_P(WalWriteBatching, TwoWritersOnOneDatabaseSeeEachOthersCommits) {
 // A transaction larger than the in-memory batch is written in several pieces.
 TEST_P(WalWriteBatching, ALargeTransactionSurvivesReopening) {
   {
-    connection writer{path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                      wal_write_batching_vfs()};
+    connection writer{path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, wal_write_batching_vfs()};
     writer.exec("PRAGMA journal_mode=WAL");
     writer.exec((std::string{"PRAGMA synchronous="} + GetParam()).c_str());
     writer.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
