@@ -82,6 +82,13 @@ class ConsumerApi : public ::testing::TestWithParam<backend> {
     db_.reset();
   }
 
+  void start_with_timeouts(std::chrono::milliseconds read, std::chrono::milliseconds idle) {
+    test_server_options options;
+    options.server.read_timeout = read;
+    options.server.idle_timeout = idle;
+    start(options);
+  }
+
   std::uint16_t port() const { return server_->port(); }
 
   http_reply call(std::string_view method, std::string_view target, std::string body = {},
@@ -751,10 +758,7 @@ TEST_P(ConsumerApi, HeadIsAnsweredWithHeadersOnly) {
 }
 
 TEST_P(ConsumerApi, ReadTimeoutAppliesToEachRequestOnAKeepAliveConnection) {
-  test_server_options options;
-  options.server.read_timeout = std::chrono::milliseconds{300};
-  options.server.idle_timeout = std::chrono::seconds{60};
-  start(options);
+  start_with_timeouts(std::chrono::milliseconds{300}, std::chrono::seconds{60});
   http_client client{port(), std::chrono::seconds{20}};
   ASSERT_EQ(client.get("/healthz").status, 200U);
   // Idle longer than the read timeout: fine, the idle timeout governs between requests.
@@ -768,10 +772,7 @@ TEST_P(ConsumerApi, ReadTimeoutAppliesToEachRequestOnAKeepAliveConnection) {
 }
 
 TEST_P(ConsumerApi, IdleKeepAliveConnectionsCloseAfterTheIdleTimeout) {
-  test_server_options options;
-  options.server.read_timeout = std::chrono::seconds{10};
-  options.server.idle_timeout = std::chrono::milliseconds{300};
-  start(options);
+  start_with_timeouts(std::chrono::seconds{10}, std::chrono::milliseconds{300});
   http_client client{port(), std::chrono::seconds{20}};
   ASSERT_EQ(client.get("/healthz").status, 200U);
   const auto idle_since = std::chrono::steady_clock::now();
@@ -782,9 +783,7 @@ TEST_P(ConsumerApi, IdleKeepAliveConnectionsCloseAfterTheIdleTimeout) {
 }
 
 TEST_P(ConsumerApi, ABodyThatStallsIsCutOffByTheReadTimeoutAndStoresNothing) {
-  test_server_options options;
-  options.server.read_timeout = std::chrono::milliseconds{300};
-  start(options);
+  start_with_timeouts(std::chrono::milliseconds{300}, std::chrono::seconds{60});
   http_client client{port(), std::chrono::seconds{20}};
   const std::string body = event_body("never-finished");
   client.write_raw("POST /api/event HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + write_ +

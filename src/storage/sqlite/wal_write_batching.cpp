@@ -106,60 +106,17 @@ int x_close(sqlite3_file* f) {
   return flushed != SQLITE_OK ? flushed : closed;
 }
 
-int x_read(sqlite3_file* f, void* data, int amount, sqlite3_int64 offset) {
+// The base file's method `Member`, once the pending writes have reached the file.
+template <auto Member>
+constexpr auto after_flush = [](sqlite3_file* f, auto... args) -> int {
   if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return real(f)->pMethods->xRead(real(f), data, amount, offset);
-}
+  return (real(f)->pMethods->*Member)(real(f), args...);
+};
 
-int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
-  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return real(f)->pMethods->xTruncate(real(f), size);
-}
-
-int x_sync(sqlite3_file* f, int flags) {
-  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return real(f)->pMethods->xSync(real(f), flags);
-}
-
-int x_file_size(sqlite3_file* f, sqlite3_int64* size) {
-  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return real(f)->pMethods->xFileSize(real(f), size);
-}
-
-int x_lock(sqlite3_file* f, int level) {
-  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return real(f)->pMethods->xLock(real(f), level);
-}
-
-int x_unlock(sqlite3_file* f, int level) {
-  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return real(f)->pMethods->xUnlock(real(f), level);
-}
-
-int x_check_reserved_lock(sqlite3_file* f, int* out) {
-  return real(f)->pMethods->xCheckReservedLock(real(f), out);
-}
-
-int x_file_control(sqlite3_file* f, int op, void* arg) {
-  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return real(f)->pMethods->xFileControl(real(f), op, arg);
-}
-
-int x_sector_size(sqlite3_file* f) { return real(f)->pMethods->xSectorSize(real(f)); }
-
-int x_device_characteristics(sqlite3_file* f) {
-  return real(f)->pMethods->xDeviceCharacteristics(real(f));
-}
-
-int x_shm_map(sqlite3_file* f, int region, int size, int extend, void volatile** out) {
-  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return real(f)->pMethods->xShmMap(real(f), region, size, extend, out);
-}
-
-int x_shm_lock(sqlite3_file* f, int offset, int n, int flags) {
-  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return real(f)->pMethods->xShmLock(real(f), offset, n, flags);
-}
+// The base file's method `Member`, for what cannot reveal the file's content.
+template <auto Member>
+constexpr auto forward =
+    [](sqlite3_file* f, auto... args) { return (real(f)->pMethods->*Member)(real(f), args...); };
 
 // SQLite calls the barrier (on the database file) between the two copies of the wal-index
 // header it writes to publish a commit: the frames must be in the WAL before readers see them.
@@ -168,38 +125,28 @@ void x_shm_barrier(sqlite3_file* f) {
   real(f)->pMethods->xShmBarrier(real(f));
 }
 
-int x_shm_unmap(sqlite3_file* f, int delete_flag) {
-  return real(f)->pMethods->xShmUnmap(real(f), delete_flag);
-}
-
-int x_fetch(sqlite3_file* f, sqlite3_int64 offset, int amount, void** out) {
-  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return real(f)->pMethods->xFetch(real(f), offset, amount, out);
-}
-
-int x_unfetch(sqlite3_file* f, sqlite3_int64 offset, void* page) {
-  return real(f)->pMethods->xUnfetch(real(f), offset, page);
-}
-
-const sqlite3_io_methods batching_methods = {3,
-                                             x_close,
-                                             x_read,
-                                             x_write,
-                                             x_truncate,
-                                             x_sync,
-                                             x_file_size,
-                                             x_lock,
-                                             x_unlock,
-                                             x_check_reserved_lock,
-                                             x_file_control,
-                                             x_sector_size,
-                                             x_device_characteristics,
-                                             x_shm_map,
-                                             x_shm_lock,
-                                             x_shm_barrier,
-                                             x_shm_unmap,
-                                             x_fetch,
-                                             x_unfetch};
+using methods = sqlite3_io_methods;
+const sqlite3_io_methods batching_methods = {
+    3,
+    x_close,
+    after_flush<&methods::xRead>,
+    x_write,
+    after_flush<&methods::xTruncate>,
+    after_flush<&methods::xSync>,
+    after_flush<&methods::xFileSize>,
+    after_flush<&methods::xLock>,
+    after_flush<&methods::xUnlock>,
+    forward<&methods::xCheckReservedLock>,
+    after_flush<&methods::xFileControl>,
+    forward<&methods::xSectorSize>,
+    forward<&methods::xDeviceCharacteristics>,
+    after_flush<&methods::xShmMap>,
+    after_flush<&methods::xShmLock>,
+    x_shm_barrier,
+    forward<&methods::xShmUnmap>,
+    after_flush<&methods::xFetch>,
+    forward<&methods::xUnfetch>,
+};
 
 // Links a new file with its partner: a WAL file with the one connection that has its
 // database open here, if there is exactly one.
@@ -255,10 +202,7 @@ sqlite3_vfs make_vfs() {
 std::uint64_t wal_writes_gathered() { return gathered.load(std::memory_order_relaxed); }
 
 const char* wal_write_batching_vfs() {
-  static sqlite3_vfs vfs = [] {
-    sqlite3_vfs v = make_vfs();
-    return v;
-  }();
+  static sqlite3_vfs vfs = make_vfs();
   static const int registered = sqlite3_vfs_register(&vfs, 0);
   if (registered != SQLITE_OK) throw std::runtime_error("cannot register the SQLite VFS");
   return vfs.zName;
