@@ -575,6 +575,25 @@ TEST_P(ConsumerApi, UpdateValidatesItsBody) {
 
 // --- listing ----------------------------------------------------------------------------
 
+// A page of a thousand large events is megabytes: more than a socket takes at once.
+TEST_P(ConsumerApi, ALargePageArrivesWhole) {
+  const std::string payload = R"({"text":")" + std::string(8000, 'x') + R"("})";
+  for (int request = 0; request < 10; ++request) {
+    std::vector<std::string> events;
+    for (int i = 0; i < 100; ++i)
+      events.push_back(event_body("big-" + std::to_string(request * 100 + i), "big", payload));
+    ASSERT_EQ(ingest(batch_body(events)).status, 200U);
+  }
+  const auto r = call("GET", "/api/events?limit=1000", {}, read_);
+  ASSERT_EQ(r.status, 200U);
+  EXPECT_GT(r.body.size(), 8'000'000U);
+  const auto page = r.json();
+  const auto& items = page.at("items").as_array();
+  ASSERT_EQ(items.size(), 1000U);
+  EXPECT_EQ(items.back().at("event_id").as_string(), "big-999");
+  EXPECT_EQ(items.back().at("event_payload").at("text").as_string().size(), 8000U);
+}
+
 TEST_P(ConsumerApi, ListFilters) {
   const auto e1 = create(event_body("l1", "click"));
   const auto e2 = create(event_body("l2", "view"));
