@@ -1,6 +1,6 @@
 #include "consumer/event_api.hpp"
 
-#include "consumer/async_write.hpp"
+#include "consumer/async_commit.hpp"
 #include "consumer/responses.hpp"
 #include "core/cursor.hpp"
 #include "core/event_json.hpp"
