@@ -15,7 +15,8 @@ namespace evs::consumer {
 class completion_inbox final : public boost::asio::execution_context::service {
  public:
   using key_type = completion_inbox;
-  static inline boost::asio::execution_context::id id;
+  // Asio's service identity; its constructor does not throw.
+  static inline boost::asio::execution_context::id id;  // NOLINT(cert-err58-cpp)
 
   explicit completion_inbox(boost::asio::execution_context& context) : service{context} {}
 
