@@ -25,20 +25,21 @@ statement& batch_insert::for_rows(std::size_t rows) {
 }
 
 void batch_insert::run(std::span<const core::new_event> events, insert_outcome& outcome) {
+  // Ids only grow (AUTOINCREMENT): every row inserted from here on gets an id above this.
+  std::int64_t max_id = 0;
+  {
+    const reset_on_exit reset{max_id_};
+    if (max_id_.step()) max_id = max_id_.column_int64(0);
+  }
   while (!events.empty()) {
     const std::size_t rows = std::bit_floor(std::min(events.size(), max_rows));
-    insert_chunk(events.first(rows), outcome);
+    max_id = insert_chunk(events.first(rows), max_id, outcome);
     events = events.subspan(rows);
   }
 }
 
-void batch_insert::insert_chunk(std::span<const core::new_event> chunk, insert_outcome& outcome) {
-  // Ids only grow (AUTOINCREMENT), so every row this statement inserts gets an id above this.
-  std::int64_t max_before = 0;
-  {
-    const reset_on_exit reset{max_id_};
-    if (max_id_.step()) max_before = max_id_.column_int64(0);
-  }
+std::int64_t batch_insert::insert_chunk(std::span<const core::new_event> chunk,
+                                        std::int64_t max_before, insert_outcome& outcome) {
   auto& s = for_rows(chunk.size());
   const reset_on_exit reset{s};
   int index = 1;
@@ -57,13 +58,14 @@ void batch_insert::insert_chunk(std::span<const core::new_event> chunk, insert_o
 
   // Without conflicts the rows got consecutive ids in order, the last one being the
   // connection's last inserted rowid.
+  // The last inserted row has the largest new id: the bound for the next chunk.
   const auto inserted = static_cast<std::size_t>(sqlite3_changes64(db_));
+  const std::int64_t last = inserted != 0 ? sqlite3_last_insert_rowid(db_) : max_before;
   if (inserted == chunk.size()) {
-    const std::int64_t first =
-        sqlite3_last_insert_rowid(db_) - static_cast<std::int64_t>(inserted) + 1;
+    const std::int64_t first = last - static_cast<std::int64_t>(inserted) + 1;
     for (std::size_t i = 0; i < chunk.size(); ++i)
       outcome.emplace_back(first + static_cast<std::int64_t>(i));
-    return;
+    return last;
   }
   // Some event_ids were already stored (a client's retry, usually): ask which row each one
   // is. A new id belongs to the first event that carried it; a later event with the same
@@ -80,6 +82,7 @@ void batch_insert::insert_chunk(std::span<const core::new_event> chunk, insert_o
       outcome.emplace_back(std::nullopt);
     }
   }
+  return last;
 }
 
 }  // namespace evs::storage::sqlite

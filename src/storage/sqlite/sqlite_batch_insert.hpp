@@ -26,7 +26,10 @@ class batch_insert {
  private:
   // The statement for `rows` rows (a power of two up to max_rows), prepared on first use.
   statement& for_rows(std::size_t rows);
-  void insert_chunk(std::span<const core::new_event> chunk, insert_outcome& outcome);
+  // Inserts one statement's rows; rows it inserts get ids above `max_before`. Returns the
+  // largest id stored so far, for the next chunk.
+  std::int64_t insert_chunk(std::span<const core::new_event> chunk, std::int64_t max_before,
+                            insert_outcome& outcome);
 
   sqlite3* db_;
   std::array<std::optional<statement>, 7> by_rows_;  // 1, 2, 4, ..., 64 rows
