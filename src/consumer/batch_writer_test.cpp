@@ -179,6 +179,15 @@ class BatchWriterTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
+  // Closes the gate and submits request 0 (one event, `event_id`); returns once the writer has
+  // taken it and waits at the gate, so later submissions queue behind it.
+  void hold_writer(batch_writer& writer, completions& done, const std::string& event_id) {
+    gated_->close_gate();
+    auto busy = gated_->entered();
+    ASSERT_TRUE(writer.submit({make_event(event_id)}, done.for_request(0)));
+    busy.wait();
+  }
+
   // The stored row id of `event_id`, or -1 when it is not stored.
   std::int64_t stored_id(const std::string& event_id) {
     const auto e = store_->get_by_event_id(event_id);
@@ -256,10 +265,8 @@ TEST_F(BatchWriterTest, QueuedRequestsShareOneCommit) {
   batch_writer writer{*gated_, {}};
   const open_on_exit release_gate{*gated_};
   completions done;
-  gated_->close_gate();
-  auto busy = gated_->entered();
-  ASSERT_TRUE(writer.submit({make_event("first")}, done.for_request(0)));
-  busy.wait();  // the writer holds request 0 and waits at the gate
+  ASSERT_NO_FATAL_FAILURE(
+      hold_writer(writer, done, "first"));  // the writer holds request 0 and waits at the gate
 
   ASSERT_TRUE(writer.submit({make_event("a1"), make_event("a2")}, done.for_request(1)));
   ASSERT_TRUE(writer.submit({make_event("b1")}, done.for_request(2)));
@@ -288,10 +295,7 @@ TEST_F(BatchWriterTest, ARequestTheStoreRefusesDoesNotFailTheOthersInItsGroup) {
   batch_writer writer{*gated_, {}};
   const open_on_exit release_gate{*gated_};
   completions done;
-  gated_->close_gate();
-  auto busy = gated_->entered();
-  ASSERT_TRUE(writer.submit({make_event("first")}, done.for_request(0)));
-  busy.wait();
+  ASSERT_NO_FATAL_FAILURE(hold_writer(writer, done, "first"));
 
   ASSERT_TRUE(writer.submit({make_event("good-1")}, done.for_request(1)));
   ASSERT_TRUE(
@@ -315,10 +319,7 @@ TEST_F(BatchWriterTest, DuplicateAcrossRequestsInOneGroupIsCountedOnce) {
   batch_writer writer{*gated_, {}};
   const open_on_exit release_gate{*gated_};
   completions done;
-  gated_->close_gate();
-  auto busy = gated_->entered();
-  ASSERT_TRUE(writer.submit({make_event("gate")}, done.for_request(0)));
-  busy.wait();
+  ASSERT_NO_FATAL_FAILURE(hold_writer(writer, done, "gate"));
 
   ASSERT_TRUE(writer.submit({make_event("x1"), make_event("shared")}, done.for_request(1)));
   ASSERT_TRUE(writer.submit({make_event("shared"), make_event("x2")}, done.for_request(2)));
@@ -355,10 +356,8 @@ TEST_F(BatchWriterTest, FullQueueIsRefusedAtOnce) {
   batch_writer writer{*gated_, config};
   const open_on_exit release_gate{*gated_};
   completions done;
-  gated_->close_gate();
-  auto busy = gated_->entered();
-  ASSERT_TRUE(writer.submit({make_event("busy")}, done.for_request(0)));
-  busy.wait();  // taken off the queue: the queue is empty again
+  ASSERT_NO_FATAL_FAILURE(
+      hold_writer(writer, done, "busy"));  // taken off the queue: the queue is empty again
 
   ASSERT_TRUE(
       writer.submit({make_event("q1"), make_event("q2"), make_event("q3")}, done.for_request(1)));
@@ -385,10 +384,7 @@ TEST_F(BatchWriterTest, QueueAcceptsAgainOnceDrained) {
   batch_writer writer{*gated_, config};
   const open_on_exit release_gate{*gated_};
   completions done;
-  gated_->close_gate();
-  auto busy = gated_->entered();
-  ASSERT_TRUE(writer.submit({make_event("busy")}, done.for_request(0)));
-  busy.wait();
+  ASSERT_NO_FATAL_FAILURE(hold_writer(writer, done, "busy"));
   ASSERT_TRUE(writer.submit({make_event("a"), make_event("b")}, done.for_request(1)));
   EXPECT_EQ(writer.submit({make_event("c")}, done.for_request(2)).error(),
             make_error_code(errc::queue_full));
@@ -405,10 +401,7 @@ TEST_F(BatchWriterTest, RequestLargerThanTheQueueGoesThroughWhenQueueIsEmpty) {
   batch_writer writer{*gated_, config};
   const open_on_exit release_gate{*gated_};
   completions done;
-  gated_->close_gate();
-  auto busy = gated_->entered();
-  ASSERT_TRUE(writer.submit({make_event("busy")}, done.for_request(0)));
-  busy.wait();
+  ASSERT_NO_FATAL_FAILURE(hold_writer(writer, done, "busy"));
   // Otherwise a request of more than queue_capacity events could never be stored.
   ASSERT_TRUE(
       writer.submit({make_event("b1"), make_event("b2"), make_event("b3")}, done.for_request(1)));
@@ -428,10 +421,7 @@ TEST_F(BatchWriterTest, RequestIsNeverSplitAcrossCommits) {
   batch_writer writer{*gated_, config};
   const open_on_exit release_gate{*gated_};
   completions done;
-  gated_->close_gate();
-  auto busy = gated_->entered();
-  ASSERT_TRUE(writer.submit({make_event("busy")}, done.for_request(0)));
-  busy.wait();
+  ASSERT_NO_FATAL_FAILURE(hold_writer(writer, done, "busy"));
   ASSERT_TRUE(writer.submit({make_event("a1"), make_event("a2")}, done.for_request(1)));
   ASSERT_TRUE(writer.submit({make_event("b1"), make_event("b2")}, done.for_request(2)));
   ASSERT_TRUE(
@@ -448,10 +438,7 @@ TEST_F(BatchWriterTest, FailedCommitFailsEveryRequestInItAndStoresNothing) {
   batch_writer writer{*gated_, {}};
   const open_on_exit release_gate{*gated_};
   completions done;
-  gated_->close_gate();
-  auto busy = gated_->entered();
-  ASSERT_TRUE(writer.submit({make_event("ok")}, done.for_request(0)));
-  busy.wait();
+  ASSERT_NO_FATAL_FAILURE(hold_writer(writer, done, "ok"));
   ASSERT_TRUE(writer.submit({make_event("f1")}, done.for_request(1)));
   ASSERT_TRUE(writer.submit({make_event("f2"), make_event("f3")}, done.for_request(2)));
   gated_->fail_inserts(true);
@@ -474,10 +461,7 @@ TEST_F(BatchWriterTest, StopCommitsWhatIsQueuedAndRefusesLaterSubmits) {
   batch_writer writer{*gated_, {}};
   const open_on_exit release_gate{*gated_};
   completions done;
-  gated_->close_gate();
-  auto busy = gated_->entered();
-  ASSERT_TRUE(writer.submit({make_event("in-flight")}, done.for_request(0)));
-  busy.wait();
+  ASSERT_NO_FATAL_FAILURE(hold_writer(writer, done, "in-flight"));
   ASSERT_TRUE(writer.submit({make_event("queued-1")}, done.for_request(1)));
   ASSERT_TRUE(writer.submit({make_event("queued-2"), make_event("queued-3")}, done.for_request(2)));
 
