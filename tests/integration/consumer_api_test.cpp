@@ -328,6 +328,15 @@ TEST_P(ConsumerApi, BodyOverMaxBodyBytesIs413) {
     client.write_raw(request);
     EXPECT_EQ(client.read_reply().status, 413U);
   }
+  {
+    // A client that asks first is told 413 at once, not invited to send the body.
+    http_client client{port()};
+    client.write_raw(
+        "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
+        "Content-Length: " +
+        std::to_string(max_body + 1) + "\r\n\r\n");
+    EXPECT_EQ(client.read_reply().status, 413U);
+  }
   EXPECT_TRUE(list_everything().empty());
 }
 
