@@ -49,6 +49,9 @@ void open_pragmas(connection& db) {
   // FULL: a commit is on disk (WAL fsynced) before we acknowledge it.
   db.exec("PRAGMA synchronous=FULL");
   db.exec("PRAGMA foreign_keys=ON");
+  // A large insert's statement journal stays in memory instead of spilling to a temporary file
+  // that is created, written and unlinked within the commit.
+  db.exec("PRAGMA temp_store=MEMORY");
 }
 
 }  // namespace
