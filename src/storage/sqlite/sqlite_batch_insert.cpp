@@ -1,7 +1,6 @@
 #include "storage/sqlite/sqlite_batch_insert.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <string>
 #include <vector>
 
@@ -13,12 +12,16 @@ batch_insert::batch_insert(sqlite3* db)
       find_id_{db, "SELECT id FROM events WHERE event_id = ?"} {}
 
 statement& batch_insert::for_rows(std::size_t rows) {
-  auto& slot = by_rows_[static_cast<std::size_t>(std::countr_zero(rows))];
+  auto& slot = by_rows_[rows - 1];
   if (!slot) {
+    // OR IGNORE, not ON CONFLICT DO NOTHING: a statement that cannot abort halfway needs no
+    // statement journal, so SQLite does not copy every page the statement touches. Besides
+    // event_id's uniqueness the only constraints are NOT NULLs that every event satisfies; a
+    // row skipped for another reason is caught after the statement.
     std::string sql =
-        "INSERT INTO events (event_id, event_type, payload, occurred_at, received_at) VALUES ";
+        "INSERT OR IGNORE INTO events (event_id, event_type, payload, occurred_at, received_at) "
+        "VALUES ";
     for (std::size_t i = 0; i < rows; ++i) sql += i == 0 ? "(?,?,?,?,?)" : ",(?,?,?,?,?)";
-    sql += " ON CONFLICT (event_id) DO NOTHING";
     slot.emplace(db_, sql);
   }
   return *slot;
@@ -32,7 +35,7 @@ void batch_insert::run(std::span<const core::new_event> events, insert_outcome& 
     if (max_id_.step()) max_id = max_id_.column_int64(0);
   }
   while (!events.empty()) {
-    const std::size_t rows = std::bit_floor(std::min(events.size(), max_rows));
+    const std::size_t rows = std::min(events.size(), max_rows);
     max_id = insert_chunk(events.first(rows), max_id, outcome);
     events = events.subspan(rows);
   }
@@ -74,7 +77,10 @@ std::int64_t batch_insert::insert_chunk(std::span<const core::new_event> chunk,
   for (const auto& e : chunk) {
     const reset_on_exit reset_find{find_id_};
     find_id_.bind_static(1, e.event_id);
-    const std::int64_t id = find_id_.step() ? find_id_.column_int64(0) : 0;
+    if (!find_id_.step())
+      throw sqlite_error(SQLITE_CONSTRAINT,
+                         "event " + e.event_id + " was neither stored nor found");
+    const std::int64_t id = find_id_.column_int64(0);
     if (id > max_before && std::find(claimed.begin(), claimed.end(), id) == claimed.end()) {
       claimed.push_back(id);
       outcome.emplace_back(id);

@@ -24,7 +24,8 @@ class batch_insert {
   void run(std::span<const core::new_event> events, insert_outcome& outcome);
 
  private:
-  // The statement for `rows` rows (a power of two up to max_rows), prepared on first use.
+  // The statement for `rows` rows (1 to max_rows), prepared on first use: a group of requests
+  // goes in as one statement, not as a series of smaller ones.
   statement& for_rows(std::size_t rows);
   // Inserts one statement's rows; rows it inserts get ids above `max_before`. Returns the
   // largest id stored so far, for the next chunk.
@@ -32,7 +33,7 @@ class batch_insert {
                             insert_outcome& outcome);
 
   sqlite3* db_;
-  std::array<std::optional<statement>, 7> by_rows_;  // 1, 2, 4, ..., 64 rows
+  std::array<std::optional<statement>, max_rows> by_rows_;  // by_rows_[n - 1] has n rows
   statement max_id_;
   statement find_id_;
 };
