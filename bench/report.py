@@ -2,13 +2,13 @@
 import json
 import os
 import platform
+import statistics
 import sys
 
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 ticks_per_s = float(sys.argv[2])
 out_path = sys.argv[3]
 
-nginx = {r["connections"]: r for r in rows if r["label"] == "nginx"}
 store = {(r["backend"], r["batch"]): r for r in rows if r["label"] == "store"}
 table = []
 for r in rows:
@@ -24,7 +24,10 @@ for r in rows:
         continue
     events_per_s = r["requests_per_s"] * r["events_per_request"] if r["failed"] == 0 else \
         (r["requests"] - r["failed"]) * r["events_per_request"] / r["seconds"]
-    row = {"workload": f"{r['label']}: {r['events_per_request']} ev/req, {r['connections']} conn",
+    workload = f"{r['label']}: {r['events_per_request']} ev/req, {r['connections']} conn"
+    if "round" in r:
+        workload += f", round {r['round']}"
+    row = {"workload": workload,
            "backend": r.get("backend", "-"), "events_per_s": events_per_s,
            "requests_per_s": r["requests_per_s"], "p50_ms": r["p50_ms"], "p99_ms": r["p99_ms"],
            "failed": r["failed"]}
@@ -42,9 +45,15 @@ def find(label, per_request, connections, backend="sqlite"):
     return None
 
 ratios = {}
-c1 = find("consumer", 1, 64)
-if c1 and 64 in nginx:
-    ratios["A: consumer events/s @1 ev/req / nginx req/s"] = c1["requests_per_s"] / nginx[64]["requests_per_s"]
+# Ratio A: each round is an nginx run and a consumer run back to back; the median pair counts.
+rounds = {}
+for r in rows:
+    if "round" in r:
+        rounds.setdefault(r["round"], {})[r["label"]] = r["requests_per_s"]
+pair_ratios = [p["consumer"] / p["nginx"] for _, p in sorted(rounds.items())
+               if "consumer" in p and "nginx" in p and p["nginx"]]
+if pair_ratios:
+    ratios["A: consumer events/s @1 ev/req / nginx req/s"] = statistics.median(pair_ratios)
 c100 = find("consumer", 100, 64)
 if c100 and ("sqlite", 100) in store:
     ratios["B: consumer events/s @100 ev/req / raw store events/s @100"] = \
@@ -65,9 +74,12 @@ for t in table:
           f"{fmt(t.get('cpu_us_per_event'), '.2f'):>9}")
 for name, value in ratios.items():
     print(f"ratio {name}: {value:.2f}")
+if pair_ratios:
+    print("ratio A per round (median above): " + ", ".join(f"{v:.2f}" for v in pair_ratios))
 print(f"machine: {platform.node()} {os.cpu_count()} cores, {platform.platform()}")
 
 with open(out_path, "w") as f:
-    json.dump({"rows": table, "ratios": ratios, "machine": platform.platform(),
+    json.dump({"rows": table, "ratios": ratios, "ratio_a_rounds": pair_ratios,
+               "machine": platform.platform(),
                "cores": os.cpu_count()}, f, indent=2)
 print(f"written: {out_path}")

@@ -64,12 +64,11 @@ measure_consumer() {
     before=$(cpu_ticks "$pid")
     line=$(run_wrk consumer "http://127.0.0.1:$port/api/event" "$1" "$2")
     after=$(cpu_ticks "$pid")
-    echo "${line%\}},\"backend\":\"$backend\",\"cpu_ticks\":$((after - before)),\"peak_rss_kib\":$(peak_rss_kib "$pid")}" >> "$RESULTS"
+    echo "${line%\}},\"backend\":\"$backend\",\"cpu_ticks\":$((after - before)),\"peak_rss_kib\":$(peak_rss_kib "$pid")${ROUND:+,\"round\":$ROUND}}" >> "$RESULTS"
   done
 }
 
-echo "nginx static-200 reference..." >&2
-run_wrk nginx "http://127.0.0.1:$NGINX_PORT/api/event" 1 64 >> "$RESULTS"
+echo "nginx static-200 reference, 8 connections..." >&2
 run_wrk nginx "http://127.0.0.1:$NGINX_PORT/api/event" 1 8 >> "$RESULTS"
 
 # --- raw store, no HTTP ---
@@ -95,7 +94,14 @@ PIDS+=($CONSUMER)
 wait_port "$PORT"
 TOKEN=$("$BUILD/apps/event-token" --env-file /dev/null --sub bench --scope events:write --ttl 1d)
 export TOKEN
-measure_consumer sqlite "$CONSUMER" "$PORT" "1 64" "10 64" "100 64" "1 8"
+# Ratio A pairs nginx and the consumer back to back, RATIO_ROUNDS times: a shared machine's speed
+# can drift by tens of percent within minutes, so the ratio is the median of the pairs' ratios.
+for round in $(seq "${RATIO_ROUNDS:-3}"); do
+  echo "ratio A round $round: nginx static-200, 1 event/request, 64 connections..." >&2
+  run_wrk nginx "http://127.0.0.1:$NGINX_PORT/api/event" 1 64 | sed "s/}\$/,\"round\":$round}/" >> "$RESULTS"
+  ROUND=$round measure_consumer sqlite "$CONSUMER" "$PORT" "1 64"
+done
+measure_consumer sqlite "$CONSUMER" "$PORT" "10 64" "100 64" "1 8"
 # --- the propagator in burst mode against the same consumer ---
 echo "propagator burst (INTERVAL_SECONDS=0, BATCH_SIZE=1000) into the consumer (sqlite)..." >&2
 API_URL="http://127.0.0.1:$PORT/api/event" API_TOKEN=$TOKEN INTERVAL_SECONDS=0 BATCH_SIZE=1000 \
