@@ -3,6 +3,7 @@
 #include "core/log.hpp"
 #include "storage/sqlite/sqlite_batch_insert.hpp"
 #include "storage/sqlite/sqlite_schema.hpp"
+#include "storage/sqlite/sqlite_writer_settings.hpp"
 #include "storage/sqlite/wal_write_batching.hpp"
 
 #include <unistd.h>
@@ -44,16 +45,6 @@ boost::system::error_code report(const sqlite_error& e, const char* operation) {
   return classify(e.code());
 }
 
-void open_pragmas(connection& db) {
-  db.exec("PRAGMA journal_mode=WAL");
-  // FULL: a commit is on disk (WAL fsynced) before we acknowledge it.
-  db.exec("PRAGMA synchronous=FULL");
-  db.exec("PRAGMA foreign_keys=ON");
-  // A large insert's statement journal stays in memory instead of spilling to a temporary file
-  // that is created, written and unlinked within the commit.
-  db.exec("PRAGMA temp_store=MEMORY");
-}
-
 }  // namespace
 
 struct sqlite_event_store::writer {
@@ -61,7 +52,7 @@ struct sqlite_event_store::writer {
       // Readers never write, so only the writer's WAL writes go through the batching VFS.
       : db{path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, wal_write_batching_vfs()},
         // The schema must exist before the statements below can be prepared.
-        begin{(open_pragmas(db), migrate(db), db.get()), "BEGIN IMMEDIATE"},
+        begin{(configure_writer(db), migrate(db), db.get()), "BEGIN IMMEDIATE"},
         commit{db.get(), "COMMIT"},
         rollback{db.get(), "ROLLBACK"},
         insert{db.get()} {}
