@@ -7,8 +7,8 @@ void configure_writer(connection& db) {
   // FULL: a commit is on disk (WAL fsynced) before we acknowledge it.
   db.exec("PRAGMA synchronous=FULL");
   db.exec("PRAGMA foreign_keys=ON");
-  // A large insert's statement journal stays in memory instead of spilling to a temporary file
-  // that is created, written and unlinked within the commit.
+  // Statement journals and temporary tables stay in memory instead of spilling to files that
+  // are created, written and unlinked inside a commit.
   db.exec("PRAGMA temp_store=MEMORY");
 }
 
