@@ -24,36 +24,31 @@ if(TARGET event-propagator)
   set_tests_properties(propagator_process_test PROPERTIES LABELS "integration" TIMEOUT 180)
 endif()
 
-# End to end with the real consumer: kill -9 either side, every event stored exactly once.
-if(TARGET event-propagator AND TARGET event-consumer AND TARGET evs_test_support)
-  add_executable(propagator_e2e_test ${EVS_PROPAGATOR_IT_DIR}/propagator_e2e_test.cpp)
-  target_link_libraries(propagator_e2e_test PRIVATE evs::test_support evs::propagator
+# A test that runs both programs: the propagator and the real consumer.
+function(evs_propagator_consumer_test name test_name timeout)
+  add_executable(${name} ${EVS_PROPAGATOR_IT_DIR}/${name}.cpp)
+  target_link_libraries(${name} PRIVATE evs::test_support evs::propagator
                         evs_propagator_test_server
                         PkgConfig::SQLITE3 evs_warnings GTest::gtest_main)
-  target_compile_definitions(propagator_e2e_test PRIVATE
+  target_compile_definitions(${name} PRIVATE
                              EVS_PROPAGATOR_BIN="$<TARGET_FILE:event-propagator>"
-                             EVS_CONSUMER_BINARY="$<TARGET_FILE:event-consumer>")
-  add_dependencies(propagator_e2e_test event-propagator event-consumer)
-  add_test(NAME propagator_e2e COMMAND propagator_e2e_test)
-  set_tests_properties(propagator_e2e PROPERTIES LABELS "integration;sqlite" TIMEOUT 300)
-endif()
+                             EVS_CONSUMER_BINARY="$<TARGET_FILE:event-consumer>"
+                             ${ARGN})
+  add_dependencies(${name} event-propagator event-consumer)
+  add_test(NAME ${test_name} COMMAND ${name})
+  set_tests_properties(${test_name} PROPERTIES LABELS "integration;sqlite" TIMEOUT ${timeout})
+endfunction()
 
-# https through real nginx with a throwaway CA (openssl CLI): API_CA_FILE trusts it, and
-# without it the certificate is refused.
 if(TARGET event-propagator AND TARGET event-consumer AND TARGET evs_test_support)
+  # End to end: kill -9 either side, every event stored exactly once.
+  evs_propagator_consumer_test(propagator_e2e_test propagator_e2e 300)
+
+  # https through real nginx with a throwaway CA (openssl CLI): API_CA_FILE trusts it, and
+  # without it the certificate is refused.
   find_program(EVS_OPENSSL_BIN openssl)
   if(NOT EVS_OPENSSL_BIN)
     set(EVS_OPENSSL_BIN /usr/bin/openssl)
   endif()
-  add_executable(propagator_tls_test ${EVS_PROPAGATOR_IT_DIR}/propagator_tls_test.cpp)
-  target_link_libraries(propagator_tls_test PRIVATE evs::test_support evs::propagator
-                        evs_propagator_test_server
-                        PkgConfig::SQLITE3 evs_warnings GTest::gtest_main)
-  target_compile_definitions(propagator_tls_test PRIVATE
-                             EVS_PROPAGATOR_BIN="$<TARGET_FILE:event-propagator>"
-                             EVS_CONSUMER_BINARY="$<TARGET_FILE:event-consumer>"
-                             EVS_OPENSSL_BIN="${EVS_OPENSSL_BIN}")
-  add_dependencies(propagator_tls_test event-propagator event-consumer)
-  add_test(NAME propagator_tls COMMAND propagator_tls_test)
-  set_tests_properties(propagator_tls PROPERTIES LABELS "integration;sqlite" TIMEOUT 180)
+  evs_propagator_consumer_test(propagator_tls_test propagator_tls 180
+                               EVS_OPENSSL_BIN="${EVS_OPENSSL_BIN}")
 endif()
