@@ -1,9 +1,9 @@
 // event-propagator: sends events to an event-consumer every INTERVAL_SECONDS, through a
 // durable spool. Flags > environment > .env; see --help.
-#include "core/cli_main.hpp"
-#include "core/log.hpp"
 #include "propagator/cli.hpp"
 #include "propagator/commands.hpp"
+#include "runtime/cli_main.hpp"
+#include "runtime/log.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", EVS_VERSION);
   app.add_option("--env-file", "read settings from this file instead of ./.env");
   evs::propagator::propagator_cli cli{app};
-  return evs::core::cli_main(app, argc, argv, [&] {
+  return evs::runtime::cli_main(app, argc, argv, [&] {
     const auto config = cli.read();
     evs::log::configure(config.log_format, config.log_level);
     return evs::propagator::run_command(config, cli.what());

@@ -1,6 +1,6 @@
 // event-token: mints a JWT signed with SECRET_KEY / ALGORITHM for the consumer.
 #include "auth/token_minter.hpp"
-#include "core/cli_main.hpp"
+#include "runtime/cli_main.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -15,7 +15,7 @@ std::optional<std::int64_t> parse_ttl(const std::string& text) {
   try {
     value = std::stoll(text, &used);
   } catch (const std::exception&) {
-    throw evs::core::config_error("--ttl: expected a duration such as 30d, 12h, 15m or 3600");
+    throw evs::runtime::config_error("--ttl: expected a duration such as 30d, 12h, 15m or 3600");
   }
   const std::string unit = text.substr(used);
   std::int64_t factor = 0;
@@ -24,11 +24,11 @@ std::optional<std::int64_t> parse_ttl(const std::string& text) {
   if (unit == "h") factor = 3600;
   if (unit == "d") factor = 86400;
   if (factor == 0 || value < 0)
-    throw evs::core::config_error("--ttl: expected a duration such as 30d, 12h, 15m or 3600");
+    throw evs::runtime::config_error("--ttl: expected a duration such as 30d, 12h, 15m or 3600");
   // Checked before multiplying, which could otherwise overflow.
   constexpr std::int64_t max_seconds = std::int64_t{36500} * 86400;  // 100 years
   if (value > max_seconds / factor)
-    throw evs::core::config_error("--ttl: at most 100 years (36500d); use never for no expiry");
+    throw evs::runtime::config_error("--ttl: at most 100 years (36500d); use never for no expiry");
   return value * factor;
 }
 
@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
                "event-token"};
   app.set_version_flag("--version", EVS_VERSION);
   app.add_option("--env-file", "read settings from this file instead of ./.env");
-  evs::core::settings settings{app};
+  evs::runtime::settings settings{app};
   settings.declare("SECRET_KEY", "", "HMAC key (required)");
   settings.declare("ALGORITHM", "HS256", "HS256, HS384 or HS512");
   std::string subject = "event-propagator";
@@ -52,9 +52,9 @@ int main(int argc, char** argv) {
   app.add_flag("--all-scopes", all_scopes, "omit the scope claim: the token has every scope");
   app.add_option("--ttl", ttl, "lifetime: 30d, 12h, 15m, seconds, or never")->capture_default_str();
 
-  return evs::core::cli_main(app, argc, argv, [&] {
+  return evs::runtime::cli_main(app, argc, argv, [&] {
     const auto secret = settings.optional_text("SECRET_KEY");
-    if (!secret) throw evs::core::config_error("SECRET_KEY: must be set");
+    if (!secret) throw evs::runtime::config_error("SECRET_KEY: must be set");
     const auto algorithm =
         *evs::auth::parse_jwt_algorithm(settings.choice("ALGORITHM", {"HS256", "HS384", "HS512"}));
     evs::auth::token_request request;

@@ -2,7 +2,7 @@
 
 #include "auth/token_verifier.hpp"
 #include "consumer/event_api.hpp"
-#include "core/log.hpp"
+#include "runtime/log.hpp"
 #include "server/http_server.hpp"
 #include "storage/store_factory.hpp"
 

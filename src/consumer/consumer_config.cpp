@@ -17,7 +17,7 @@ std::string conninfo_pair(const std::string& key, const std::string& value) {
 
 }  // namespace
 
-void declare_consumer_settings(core::settings& s) {
+void declare_consumer_settings(runtime::settings& s) {
   s.declare("SECRET_KEY", "", "HMAC key that signs the JWTs (required)");
   s.declare("ALGORITHM", "HS256", "JWT algorithm: HS256, HS384 or HS512");
   s.declare("HOST", "127.0.0.1", "listen address");
@@ -43,19 +43,19 @@ void declare_consumer_settings(core::settings& s) {
   s.declare("LOG_LEVEL", "info", "debug, info, warn or error");
 }
 
-storage::storage_config read_storage_config(const core::settings& s) {
+storage::storage_config read_storage_config(const runtime::settings& s) {
   const auto read_connections = static_cast<std::size_t>(s.integer("DB_READ_CONNECTIONS", 1, 64));
   const auto write_connections = static_cast<std::size_t>(s.integer("DB_WRITE_CONNECTIONS", 1, 64));
   if (const auto url = s.optional_text("DATABASE_URL")) {
     constexpr std::string_view sqlite_prefix = "sqlite:///";
     if (url->starts_with(sqlite_prefix)) {
       const auto path = url->substr(sqlite_prefix.size());
-      if (path.empty()) throw core::config_error("DATABASE_URL: sqlite:/// needs a file path");
+      if (path.empty()) throw runtime::config_error("DATABASE_URL: sqlite:/// needs a file path");
       return storage::sqlite_config{path, read_connections};
     }
     if (url->starts_with("postgresql://") || url->starts_with("postgres://"))
       return storage::postgres_config{*url, write_connections, read_connections, "DATABASE_URL"};
-    throw core::config_error("DATABASE_URL: must start with postgresql:// or sqlite:///");
+    throw runtime::config_error("DATABASE_URL: must start with postgresql:// or sqlite:///");
   }
   if (const auto host = s.optional_text("DB_HOSTNAME")) {
     std::string conninfo = conninfo_pair("host", *host) +
@@ -70,10 +70,10 @@ storage::storage_config read_storage_config(const core::settings& s) {
   return storage::sqlite_config{s.text("DB_PATH"), read_connections};
 }
 
-consumer_config read_consumer_config(const core::settings& s) {
+consumer_config read_consumer_config(const runtime::settings& s) {
   consumer_config c;
   const auto secret = s.optional_text("SECRET_KEY");
-  if (!secret) throw core::config_error("SECRET_KEY: must be set (the HMAC key of the JWTs)");
+  if (!secret) throw runtime::config_error("SECRET_KEY: must be set (the HMAC key of the JWTs)");
   c.secret_key = *secret;
   const auto algorithm = s.choice("ALGORITHM", {"HS256", "HS384", "HS512"});
   c.algorithm = *auth::parse_jwt_algorithm(algorithm);
@@ -96,7 +96,7 @@ consumer_config read_consumer_config(const core::settings& s) {
   if (const auto* pg = std::get_if<storage::postgres_config>(&c.storage))
     c.writer.writers = pg->write_connections;
 
-  const auto logging = core::read_log_settings(s);
+  const auto logging = runtime::read_log_settings(s);
   c.log_format = logging.format;
   c.log_level = logging.level;
   return c;

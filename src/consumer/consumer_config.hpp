@@ -1,9 +1,9 @@
 #pragma once
 #include "auth/jwt_algorithm.hpp"
 #include "consumer/batch_writer.hpp"
-#include "core/log.hpp"
-#include "core/settings.hpp"
 #include "core/validation.hpp"
+#include "runtime/log.hpp"
+#include "runtime/settings.hpp"
 #include "server/server_config.hpp"
 #include "storage/storage_config.hpp"
 
@@ -24,12 +24,12 @@ struct consumer_config {
 };
 
 // Declares every key of the consumer (see .env.example) on `s`.
-void declare_consumer_settings(core::settings& s);
+void declare_consumer_settings(runtime::settings& s);
 
-// Reads and validates them; throws core::config_error naming the key.
-consumer_config read_consumer_config(const core::settings& s);
+// Reads and validates them; throws runtime::config_error naming the key.
+consumer_config read_consumer_config(const runtime::settings& s);
 
 // DATABASE_URL / DB_HOSTNAME & co / DB_PATH -> which store, with what.
-storage::storage_config read_storage_config(const core::settings& s);
+storage::storage_config read_storage_config(const runtime::settings& s);
 
 }  // namespace evs::consumer

@@ -1,5 +1,5 @@
 #include "consumer/consumer_config.hpp"
-#include "core/env_guard.hpp"
+#include "support/env_guard.hpp"
 
 #include <gtest/gtest.h>
 
@@ -47,7 +47,7 @@ class ConsumerConfigTest : public ::testing::Test {
   // Declares the consumer's keys and parses `args` as flags; the environment is read too.
   consumer_config read(const std::vector<std::string>& args) {
     CLI::App app{"event-consumer"};
-    core::settings s{app};
+    runtime::settings s{app};
     declare_consumer_settings(s);
     std::vector<const char*> argv{"event-consumer"};
     for (const auto& a : args) argv.push_back(a.c_str());
@@ -59,13 +59,13 @@ class ConsumerConfigTest : public ::testing::Test {
   std::string error_of(const std::vector<std::string>& args) {
     try {
       read(args);
-    } catch (const core::config_error& e) {
+    } catch (const runtime::config_error& e) {
       return e.what();
     }
     return "(no config_error)";
   }
 
-  const core::env_guard guard_{consumer_keys};
+  const test::env_guard guard_{consumer_keys};
 };
 
 // libpq's own reading of a conninfo string: what the server connection will actually use.

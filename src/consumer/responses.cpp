@@ -2,8 +2,8 @@
 
 #include "core/errc.hpp"
 #include "core/json_text.hpp"
-#include "core/log.hpp"
 #include "core/uuid.hpp"
+#include "runtime/log.hpp"
 
 namespace evs::consumer {
 

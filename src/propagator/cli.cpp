@@ -22,10 +22,10 @@ void check_url(const std::string& url) {
   curl_free(scheme);
   curl_url_cleanup(handle);
   if (!ok)
-    throw core::config_error("API_URL: must be an http:// or https:// URL, got '" + url + "'");
+    throw runtime::config_error("API_URL: must be an http:// or https:// URL, got '" + url + "'");
 }
 
-std::size_t size_setting(const core::settings& s, const char* key, std::int64_t min,
+std::size_t size_setting(const runtime::settings& s, const char* key, std::int64_t min,
                          std::int64_t max) {
   return static_cast<std::size_t>(s.integer(key, min, max));
 }
@@ -35,7 +35,7 @@ void check_ca_file(const std::string& path) {
   std::error_code ec;
   const bool regular = std::filesystem::is_regular_file(path, ec);
   if (!regular || !std::ifstream{path}.is_open())
-    throw core::config_error("API_CA_FILE: cannot read '" + path + "'");
+    throw runtime::config_error("API_CA_FILE: cannot read '" + path + "'");
 }
 
 }  // namespace
@@ -90,14 +90,14 @@ action propagator_cli::what() const {
 config propagator_cli::read() const {
   const auto& s = settings_;
   if (static_cast<int>(dead_letters_) + static_cast<int>(requeue_) + static_cast<int>(samples_) > 1)
-    throw core::config_error(
+    throw runtime::config_error(
         "--dead-letters, --requeue-dead-letters and --sample-events exclude each other");
   config c;
   c.api_url = s.text("API_URL");
   check_url(c.api_url);
   c.api_token = s.text("API_TOKEN");
   if (what() == action::run && c.api_token.empty())
-    throw core::config_error(
+    throw runtime::config_error(
         "API_TOKEN: must be set (mint one with: event-token --sub propagator --scope "
         "events:write)");
   c.api_ca_file = s.text("API_CA_FILE");
@@ -109,7 +109,7 @@ config propagator_cli::read() const {
                 ? pick_order::sequential
                 : pick_order::random;
   c.spool_path = s.text("SPOOL_PATH");
-  if (c.spool_path.empty()) throw core::config_error("SPOOL_PATH: must not be empty");
+  if (c.spool_path.empty()) throw runtime::config_error("SPOOL_PATH: must not be empty");
   c.spool_max_events = size_setting(s, "SPOOL_MAX_EVENTS", 1, 1'000'000'000);
   c.max_batch = size_setting(s, "MAX_BATCH", 1, 1'000'000);
   c.max_body_bytes = size_setting(s, "MAX_BODY_BYTES", 1024, 1LL << 30);
@@ -123,9 +123,9 @@ config propagator_cli::read() const {
   const auto* end = count_.data() + count_.size();
   const auto [ptr, ec] = std::from_chars(count_.data(), end, c.count);
   if (ec != std::errc{} || ptr != end)
-    throw core::config_error("--count: must be an integer >= 0, got '" + count_ + "'");
+    throw runtime::config_error("--count: must be an integer >= 0, got '" + count_ + "'");
 
-  const auto logging = core::read_log_settings(s);
+  const auto logging = runtime::read_log_settings(s);
   c.log_format = logging.format;
   c.log_level = logging.level;
   return c;

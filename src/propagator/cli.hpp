@@ -1,9 +1,9 @@
 #pragma once
 // The command line of event-propagator: every setting as a flag with its environment key
-// (core::settings), plus the commands. The `.env` file is loaded into the environment before
-// parsing (core::cli_main).
-#include "core/settings.hpp"
+// (runtime::settings), plus the commands. The `.env` file is loaded into the environment before
+// parsing (runtime::cli_main).
 #include "propagator/config.hpp"
+#include "runtime/settings.hpp"
 
 #include <CLI/App.hpp>
 
@@ -23,12 +23,12 @@ class propagator_cli {
   // Declares the settings and commands on `app`; parse `app`, then call read().
   explicit propagator_cli(CLI::App& app);
 
-  // The validated configuration; throws core::config_error naming the setting.
+  // The validated configuration; throws runtime::config_error naming the setting.
   config read() const;
   action what() const;
 
  private:
-  core::settings settings_;
+  runtime::settings settings_;
   std::string count_ = "0";
   bool dead_letters_ = false;
   bool requeue_ = false;

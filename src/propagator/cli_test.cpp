@@ -1,5 +1,5 @@
 #include "propagator/cli.hpp"
-#include "core/env_guard.hpp"
+#include "support/env_guard.hpp"
 
 #include <gtest/gtest.h>
 #include <CLI/CLI.hpp>
@@ -19,7 +19,7 @@ constexpr const char* keys[] = {"API_URL",    "API_TOKEN",  "INTERVAL_SECONDS", 
 class cli_test : public ::testing::Test {
  protected:
   // Every key the propagator reads: cleared for each test, restored afterwards.
-  const core::env_guard guard_{{std::begin(keys), std::end(keys)}};
+  const test::env_guard guard_{{std::begin(keys), std::end(keys)}};
 
   struct parsed {
     config cfg;
@@ -38,7 +38,7 @@ class cli_test : public ::testing::Test {
   static std::string error_of(std::vector<std::string> args) {
     try {
       parse(std::move(args));
-    } catch (const core::config_error& e) {
+    } catch (const runtime::config_error& e) {
       return e.what();
     }
     return "no error";

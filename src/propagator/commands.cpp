@@ -1,14 +1,14 @@
 #include "propagator/commands.hpp"
 
 #include "core/json_text.hpp"
-#include "core/log.hpp"
 #include "core/rfc3339.hpp"
-#include "core/settings.hpp"
 #include "propagator/curl_sender.hpp"
 #include "propagator/event_source.hpp"
 #include "propagator/scheduler.hpp"
 #include "propagator/signal_watcher.hpp"
 #include "propagator/spool.hpp"
+#include "runtime/log.hpp"
+#include "runtime/settings.hpp"
 
 #include <filesystem>
 #include <iostream>
@@ -28,7 +28,7 @@ std::unique_ptr<spool> open_spool(const config& cfg, spool::mode mode) {
   try {
     return std::make_unique<spool>(cfg.spool_path, cfg.spool_max_events, mode);
   } catch (const std::exception& e) {
-    throw core::config_error(std::string{"SPOOL_PATH: "} + e.what());
+    throw runtime::config_error(std::string{"SPOOL_PATH: "} + e.what());
   }
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // What event-propagator does once its configuration is known: the real wiring of the run
 // loop, and the dead-letter commands. Each returns the exit code; a configuration that does
-// not work (unreadable EVENTS_FILE, spool in use) throws core::config_error.
+// not work (unreadable EVENTS_FILE, spool in use) throws runtime::config_error.
 #include "propagator/cli.hpp"
 #include "propagator/config.hpp"
 

@@ -1,7 +1,7 @@
 #pragma once
 // Everything the propagator can be told, with the defaults a user gets when they say nothing.
 // Filled once from flags, environment and `.env` (see cli.hpp), then passed by const&.
-#include "core/log.hpp"
+#include "runtime/log.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -28,7 +28,7 @@ json::array to_array(std::string_view text) {
   if (!ec) {
     if (whole.is_array()) return std::move(whole.as_array());
     if (whole.is_object()) return json::array{std::move(whole)};
-    throw core::config_error("EVENTS_FILE: expected a JSON array of event templates or NDJSON");
+    throw runtime::config_error("EVENTS_FILE: expected a JSON array of event templates or NDJSON");
   }
   json::array items;
   std::size_t line_number = 0;
@@ -42,8 +42,8 @@ json::array to_array(std::string_view text) {
     if (line.empty()) continue;
     json::value item = json::parse(line, ec);
     if (ec)
-      throw core::config_error("EVENTS_FILE: line " + std::to_string(line_number) + ": not JSON (" +
-                               ec.message() + ")");
+      throw runtime::config_error("EVENTS_FILE: line " + std::to_string(line_number) +
+                                  ": not JSON (" + ec.message() + ")");
     items.push_back(std::move(item));
   }
   return items;
@@ -65,7 +65,7 @@ std::string describe(const core::field_error& error) {
 
 std::vector<event_template> parse_templates(std::string_view text) {
   json::array items = to_array(text);
-  if (items.empty()) throw core::config_error("EVENTS_FILE: contains no event templates");
+  if (items.empty()) throw runtime::config_error("EVENTS_FILE: contains no event templates");
   // Our own ids and timestamps replace whatever a template says.
   for (auto& item : items) {
     if (auto* object = item.if_object()) {
@@ -80,7 +80,7 @@ std::vector<event_template> parse_templates(std::string_view text) {
     std::string message = "EVENTS_FILE: " + describe(parsed.errors.front());
     if (parsed.errors.size() > 1)
       message += " (and " + std::to_string(parsed.errors.size() - 1) + " more problems)";
-    throw core::config_error(message);
+    throw runtime::config_error(message);
   }
   std::vector<event_template> templates;
   templates.reserve(parsed.events.size());
@@ -92,7 +92,7 @@ std::vector<event_template> parse_templates(std::string_view text) {
 std::vector<event_template> load_templates(const std::string& path) {
   if (path.empty()) return parse_templates(bundled_events_json());
   std::ifstream in{path, std::ios::binary};
-  if (!in) throw core::config_error("EVENTS_FILE: cannot read " + path);
+  if (!in) throw runtime::config_error("EVENTS_FILE: cannot read " + path);
   std::ostringstream text;
   text << in.rdbuf();
   return parse_templates(text.str());

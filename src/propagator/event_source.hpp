@@ -1,8 +1,8 @@
 #pragma once
 // Where generated events come from: templates {event_type, event_payload} loaded from
 // EVENTS_FILE (or the bundled samples), picked at random or in file order.
-#include "core/settings.hpp"
 #include "propagator/config.hpp"
+#include "runtime/settings.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -20,10 +20,10 @@ struct event_template {
 
 // A JSON array, a single object, or NDJSON (one object per line). Every template must be a
 // valid event by the consumer's rules; an event_id or occurred_at in a template is ignored
-// because each generated event gets its own. Throws core::config_error naming EVENTS_FILE.
+// because each generated event gets its own. Throws runtime::config_error naming EVENTS_FILE.
 std::vector<event_template> parse_templates(std::string_view text);
 
-// `path` empty: the bundled samples. Throws core::config_error naming EVENTS_FILE.
+// `path` empty: the bundled samples. Throws runtime::config_error naming EVENTS_FILE.
 std::vector<event_template> load_templates(const std::string& path);
 
 // The sample set compiled into the program: a chat room's messages, joins and leaves.

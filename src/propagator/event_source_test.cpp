@@ -60,7 +60,7 @@ TEST(parse_templates, refuses_invalid_templates_naming_the_setting) {
   const auto message = [](std::string_view text) {
     try {
       parse_templates(text);
-    } catch (const core::config_error& e) {
+    } catch (const runtime::config_error& e) {
       return std::string{e.what()};
     }
     return std::string{"no error"};
@@ -81,7 +81,7 @@ TEST(load_templates, reads_a_file_and_names_a_missing_one) {
   const auto path = (dir / "events.json").string();
   std::ofstream{path} << R"([{"event_type":"ping","event_payload":"pong"}])";
   EXPECT_EQ(load_templates(path).size(), 1U);
-  EXPECT_THROW(load_templates((dir / "missing.json").string()), core::config_error);
+  EXPECT_THROW(load_templates((dir / "missing.json").string()), runtime::config_error);
 }
 
 TEST(event_source, sequential_goes_round_in_file_order) {

@@ -1,10 +1,10 @@
 #include "propagator/scheduler.hpp"
 
-#include "core/log.hpp"
 #include "core/rfc3339.hpp"
 #include "core/uuid.hpp"
 #include "propagator/batch_body.hpp"
 #include "propagator/delivery_status.hpp"
+#include "runtime/log.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
 #include "propagator/signal_watcher.hpp"
 
-#include "core/log.hpp"
+#include "runtime/log.hpp"
 
 #include <csignal>
 #include <ctime>

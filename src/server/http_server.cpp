@@ -1,6 +1,6 @@
 #include "server/http_server.hpp"
 
-#include "core/log.hpp"
+#include "runtime/log.hpp"
 #include "server/session.hpp"
 
 #include <boost/asio/as_tuple.hpp>

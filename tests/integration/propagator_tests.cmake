@@ -13,16 +13,14 @@ target_link_libraries(propagator_delivery_test PRIVATE evs::propagator evs_propa
 add_test(NAME propagator_delivery_test COMMAND propagator_delivery_test)
 set_tests_properties(propagator_delivery_test PROPERTIES LABELS "integration" TIMEOUT 120)
 
-if(TARGET event-propagator)
-  add_executable(propagator_process_test ${EVS_PROPAGATOR_IT_DIR}/propagator_process_test.cpp)
-  target_link_libraries(propagator_process_test PRIVATE evs::propagator evs_propagator_test_server
-                        evs_warnings GTest::gtest GTest::gtest_main)
-  target_compile_definitions(propagator_process_test PRIVATE
-                             EVS_PROPAGATOR_BIN="$<TARGET_FILE:event-propagator>")
-  add_dependencies(propagator_process_test event-propagator)
-  add_test(NAME propagator_process_test COMMAND propagator_process_test)
-  set_tests_properties(propagator_process_test PROPERTIES LABELS "integration" TIMEOUT 180)
-endif()
+add_executable(propagator_process_test ${EVS_PROPAGATOR_IT_DIR}/propagator_process_test.cpp)
+target_link_libraries(propagator_process_test PRIVATE evs::propagator evs_propagator_test_server
+                      evs_warnings GTest::gtest GTest::gtest_main)
+target_compile_definitions(propagator_process_test PRIVATE
+                           EVS_PROPAGATOR_BIN="$<TARGET_FILE:event-propagator>")
+add_dependencies(propagator_process_test event-propagator)
+add_test(NAME propagator_process_test COMMAND propagator_process_test)
+set_tests_properties(propagator_process_test PROPERTIES LABELS "integration" TIMEOUT 180)
 
 # A test that runs both programs: the propagator and the real consumer.
 function(evs_propagator_consumer_test name test_name timeout)
@@ -39,16 +37,11 @@ function(evs_propagator_consumer_test name test_name timeout)
   set_tests_properties(${test_name} PROPERTIES LABELS "integration;sqlite" TIMEOUT ${timeout})
 endfunction()
 
-if(TARGET event-propagator AND TARGET event-consumer AND TARGET evs_test_support)
-  # End to end: kill -9 either side, every event stored exactly once.
-  evs_propagator_consumer_test(propagator_e2e_test propagator_e2e 300)
+# End to end: kill -9 either side, every event stored exactly once.
+evs_propagator_consumer_test(propagator_e2e_test propagator_e2e 300)
 
-  # https through real nginx with a throwaway CA (openssl CLI): API_CA_FILE trusts it, and
-  # without it the certificate is refused.
-  find_program(EVS_OPENSSL_BIN openssl)
-  if(NOT EVS_OPENSSL_BIN)
-    set(EVS_OPENSSL_BIN /usr/bin/openssl)
-  endif()
-  evs_propagator_consumer_test(propagator_tls_test propagator_tls 180
-                               EVS_OPENSSL_BIN="${EVS_OPENSSL_BIN}")
-endif()
+# https through real nginx with a throwaway CA (openssl CLI): API_CA_FILE trusts it, and
+# without it the certificate is refused.
+find_program(EVS_OPENSSL_BIN openssl REQUIRED)
+evs_propagator_consumer_test(propagator_tls_test propagator_tls 180
+                             EVS_OPENSSL_BIN="${EVS_OPENSSL_BIN}")

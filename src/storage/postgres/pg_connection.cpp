@@ -1,6 +1,6 @@
 #include "storage/postgres/pg_connection.hpp"
 
-#include "core/log.hpp"
+#include "runtime/log.hpp"
 
 #include <poll.h>
 

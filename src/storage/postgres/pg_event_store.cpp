@@ -1,6 +1,6 @@
 #include "storage/postgres/pg_event_store.hpp"
 
-#include "core/log.hpp"
+#include "runtime/log.hpp"
 #include "storage/postgres/pg_schema.hpp"
 
 #include <algorithm>

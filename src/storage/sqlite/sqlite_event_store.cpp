@@ -1,6 +1,6 @@
 #include "storage/sqlite/sqlite_event_store.hpp"
 
-#include "core/log.hpp"
+#include "runtime/log.hpp"
 #include "storage/sqlite/sqlite_batch_insert.hpp"
 #include "storage/sqlite/sqlite_schema.hpp"
 #include "storage/sqlite/sqlite_writer_settings.hpp"

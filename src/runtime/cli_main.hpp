@@ -1,8 +1,8 @@
 #pragma once
 // The shared shape of every program's main: parse, run, and turn configuration errors into
 // exit code 2 with one line on stderr.
-#include "core/dotenv.hpp"
-#include "core/settings.hpp"
+#include "runtime/dotenv.hpp"
+#include "runtime/settings.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -10,7 +10,7 @@
 #include <exception>
 #include <functional>
 
-namespace evs::core {
+namespace evs::runtime {
 
 // `parse_and_run` parses `app` (already declared) and runs the program, returning its exit code.
 inline int cli_main(CLI::App& app, int argc, char** argv, const std::function<int()>& run) {
@@ -36,4 +36,4 @@ inline int cli_main(CLI::App& app, int argc, char** argv, const std::function<in
   }
 }
 
-}  // namespace evs::core
+}  // namespace evs::runtime

@@ -1,11 +1,11 @@
-#include "core/dotenv.hpp"
+#include "runtime/dotenv.hpp"
 
 #include <cstdlib>
 #include <fstream>
 #include <stdexcept>
 #include <string_view>
 
-namespace evs::core {
+namespace evs::runtime {
 namespace {
 
 std::string_view trim(std::string_view s) {
@@ -78,4 +78,4 @@ void load_env_file_from_args(int argc, const char* const* argv) {
   }
 }
 
-}  // namespace evs::core
+}  // namespace evs::runtime

@@ -1,4 +1,4 @@
-#include "core/log.hpp"
+#include "runtime/log.hpp"
 
 #include <gtest/gtest.h>
 

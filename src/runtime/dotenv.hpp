@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-namespace evs::core {
+namespace evs::runtime {
 
 // Value of `--env-file PATH` / `--env-file=PATH` in argv, if given.
 std::optional<std::string> find_env_file_flag(int argc, const char* const* argv);
@@ -18,4 +18,4 @@ void load_env_file(const std::filesystem::path& path, bool required);
 // find_env_file_flag + load_env_file with the default `./.env`.
 void load_env_file_from_args(int argc, const char* const* argv);
 
-}  // namespace evs::core
+}  // namespace evs::runtime

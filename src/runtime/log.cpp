@@ -1,4 +1,4 @@
-#include "core/log.hpp"
+#include "runtime/log.hpp"
 
 #include "core/rfc3339.hpp"
 

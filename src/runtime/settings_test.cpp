@@ -1,7 +1,7 @@
-#include "core/settings.hpp"
-#include "core/env_guard.hpp"
+#include "runtime/settings.hpp"
+#include "support/env_guard.hpp"
 
-#include "core/dotenv.hpp"
+#include "runtime/dotenv.hpp"
 
 #include <gtest/gtest.h>
 
@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-namespace evs::core {
+namespace evs::runtime {
 namespace {
 
 namespace fs = std::filesystem;
@@ -56,7 +56,7 @@ class SettingsTest : public ::testing::Test {
     for (const auto& f : files_) fs::remove(f);
   }
 
-  env_guard guard_;
+  test::env_guard guard_;
   CLI::App app_{"test"};
   settings s_{app_};
   std::vector<fs::path> files_;
@@ -191,4 +191,4 @@ TEST(FlagNameTest, KeysBecomeKebabCaseFlags) {
 }
 
 }  // namespace
-}  // namespace evs::core
+}  // namespace evs::runtime

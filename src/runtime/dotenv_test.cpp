@@ -1,5 +1,5 @@
-#include "core/dotenv.hpp"
-#include "core/env_guard.hpp"
+#include "runtime/dotenv.hpp"
+#include "support/env_guard.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace evs::core {
+namespace evs::runtime {
 namespace {
 
 namespace fs = std::filesystem;
@@ -41,7 +41,7 @@ class DotenvTest : public ::testing::Test {
 };
 
 TEST_F(DotenvTest, ReadsPlainValues) {
-  const env_guard guard{{"EVS_T_PLAIN", "EVS_T_SPACED", "EVS_T_EQUALS", "EVS_T_EMPTY"}};
+  const test::env_guard guard{{"EVS_T_PLAIN", "EVS_T_SPACED", "EVS_T_EQUALS", "EVS_T_EMPTY"}};
   load_env_file(write(".env",
                       "EVS_T_PLAIN=value\n"
                       "  EVS_T_SPACED  =  spaced value  \n"
@@ -55,7 +55,8 @@ TEST_F(DotenvTest, ReadsPlainValues) {
 }
 
 TEST_F(DotenvTest, HandlesQuotes) {
-  const env_guard guard{{"EVS_T_DQ", "EVS_T_SQ", "EVS_T_DQ_ESC", "EVS_T_SQ_RAW", "EVS_T_HASH"}};
+  const test::env_guard guard{
+      {"EVS_T_DQ", "EVS_T_SQ", "EVS_T_DQ_ESC", "EVS_T_SQ_RAW", "EVS_T_HASH"}};
   load_env_file(write(".env",
                       "EVS_T_DQ=\"two words\"\n"
                       "EVS_T_SQ='single quoted'\n"
@@ -71,7 +72,7 @@ TEST_F(DotenvTest, HandlesQuotes) {
 }
 
 TEST_F(DotenvTest, SkipsCommentsBlankLinesAndJunk) {
-  const env_guard guard{{"EVS_T_A", "EVS_T_B", "EVS_T_COMMENTED", "EVS_T_HASHY"}};
+  const test::env_guard guard{{"EVS_T_A", "EVS_T_B", "EVS_T_COMMENTED", "EVS_T_HASHY"}};
   load_env_file(write(".env",
                       "# a comment\n"
                       "\n"
@@ -91,7 +92,7 @@ TEST_F(DotenvTest, SkipsCommentsBlankLinesAndJunk) {
 }
 
 TEST_F(DotenvTest, AcceptsExportPrefix) {
-  const env_guard guard{{"EVS_T_EXPORTED", "EVS_T_EXPORTED_Q"}};
+  const test::env_guard guard{{"EVS_T_EXPORTED", "EVS_T_EXPORTED_Q"}};
   load_env_file(write(".env",
                       "export EVS_T_EXPORTED=yes\n"
                       "export   EVS_T_EXPORTED_Q=\"quoted yes\"\n"),
@@ -101,7 +102,7 @@ TEST_F(DotenvTest, AcceptsExportPrefix) {
 }
 
 TEST_F(DotenvTest, DoesNotOverrideTheEnvironment) {
-  const env_guard guard{{"EVS_T_SET", "EVS_T_SET_EMPTY", "EVS_T_UNSET"}};
+  const test::env_guard guard{{"EVS_T_SET", "EVS_T_SET_EMPTY", "EVS_T_UNSET"}};
   ::setenv("EVS_T_SET", "from environment", 1);
   ::setenv("EVS_T_SET_EMPTY", "", 1);
   load_env_file(write(".env",
@@ -116,7 +117,7 @@ TEST_F(DotenvTest, DoesNotOverrideTheEnvironment) {
 
 TEST_F(DotenvTest, FirstDefinitionInTheFileWins) {
   // Once a key is set, later lines are like any other existing variable.
-  const env_guard guard{{"EVS_T_TWICE"}};
+  const test::env_guard guard{{"EVS_T_TWICE"}};
   load_env_file(write(".env", "EVS_T_TWICE=first\nEVS_T_TWICE=second\n"), true);
   EXPECT_EQ(env("EVS_T_TWICE"), "first");
 }
@@ -143,7 +144,7 @@ TEST_F(DotenvTest, MissingDefaultFileIsFine) {
 }
 
 TEST_F(DotenvTest, EnvFileFlagLoadsThatFile) {
-  const env_guard guard{{"EVS_T_FROM_FLAG"}};
+  const test::env_guard guard{{"EVS_T_FROM_FLAG"}};
   const auto path = write("custom.env", "EVS_T_FROM_FLAG=custom\n").string();
   const char* argv[] = {"prog", "--env-file", path.c_str()};
   load_env_file_from_args(3, argv);
@@ -176,4 +177,4 @@ TEST(FindEnvFileFlagTest, AbsentOrIncomplete) {
 }
 
 }  // namespace
-}  // namespace evs::core
+}  // namespace evs::runtime

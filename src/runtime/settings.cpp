@@ -1,4 +1,4 @@
-#include "core/settings.hpp"
+#include "runtime/settings.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -6,7 +6,7 @@
 #include <cctype>
 #include <charconv>
 
-namespace evs::core {
+namespace evs::runtime {
 
 std::string flag_name(const std::string& key) {
   std::string flag = "--";
@@ -82,4 +82,4 @@ log_settings read_log_settings(const settings& s) {
   return out;
 }
 
-}  // namespace evs::core
+}  // namespace evs::runtime

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace evs::core {
+namespace evs::test {
 
 class env_guard {
  public:
@@ -33,4 +33,4 @@ class env_guard {
   std::vector<std::optional<std::string>> saved_;
 };
 
-}  // namespace evs::core
+}  // namespace evs::test

@@ -3,7 +3,7 @@
 // (PORT -> --port) that falls back to the environment variable of the same name, which in
 // turn falls back to `.env` (loaded into the environment beforehand). Typed getters validate
 // and throw config_error with a message that names the key.
-#include "core/log.hpp"
+#include "runtime/log.hpp"
 
 #include <CLI/App.hpp>
 
@@ -13,7 +13,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace evs::core {
+namespace evs::runtime {
 
 class config_error : public std::runtime_error {
  public:
@@ -49,4 +49,4 @@ struct log_settings {
 };
 log_settings read_log_settings(const settings& s);
 
-}  // namespace evs::core
+}  // namespace evs::runtime
