@@ -1,7 +1,7 @@
 #include "propagator/event_source.hpp"
 
 #include "core/validation.hpp"
-#include "propagator/test_fakes.hpp"
+#include "support/propagator_fakes.hpp"
 
 #include <gtest/gtest.h>
 

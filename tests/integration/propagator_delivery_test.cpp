@@ -3,7 +3,7 @@
 // Retry-After cost no waiting; the HTTP exchanges are real.
 #include "propagator/curl_sender.hpp"
 #include "propagator/scheduler.hpp"
-#include "propagator/test_fakes.hpp"
+#include "support/propagator_fakes.hpp"
 #include "propagator_test_server.hpp"
 
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // event-propagator as a user runs it: a real process, its exit codes, its signals, its
 // `.env`, against a scripted HTTP server on 127.0.0.1.
 #include "propagator/spool.hpp"
-#include "propagator/test_fakes.hpp"
+#include "support/propagator_fakes.hpp"
 #include "propagator_test_server.hpp"
 
 #include <gtest/gtest.h>

@@ -3,7 +3,7 @@
 set(EVS_PROPAGATOR_IT_DIR ${CMAKE_CURRENT_LIST_DIR})
 
 add_library(evs_propagator_test_server STATIC ${EVS_PROPAGATOR_IT_DIR}/propagator_test_server.cpp)
-target_include_directories(evs_propagator_test_server PUBLIC ${EVS_PROPAGATOR_IT_DIR})
+target_include_directories(evs_propagator_test_server PUBLIC ${EVS_PROPAGATOR_IT_DIR} ${PROJECT_SOURCE_DIR}/tests)
 target_link_libraries(evs_propagator_test_server PUBLIC evs_options Boost::json Threads::Threads
                       PRIVATE evs_warnings)
 
