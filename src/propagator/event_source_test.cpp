@@ -1,7 +1,7 @@
 #include "propagator/event_source.hpp"
 
 #include "core/validation.hpp"
-#include "support/propagator_fakes.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -77,7 +77,7 @@ TEST(parse_templates, refuses_invalid_templates_naming_the_setting) {
 }
 
 TEST(load_templates, reads_a_file_and_names_a_missing_one) {
-  testing::temp_dir dir;
+  test::temp_dir dir;
   const auto path = (dir / "events.json").string();
   std::ofstream{path} << R"([{"event_type":"ping","event_payload":"pong"}])";
   EXPECT_EQ(load_templates(path).size(), 1U);

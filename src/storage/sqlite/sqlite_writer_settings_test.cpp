@@ -1,11 +1,10 @@
 #include "storage/sqlite/sqlite_writer_settings.hpp"
 
 #include "storage/sqlite/wal_write_batching.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <string>
 
 namespace evs::storage::sqlite {
@@ -21,10 +20,7 @@ std::string pragma(connection& db, const char* name) {
 // fsynced before it is acknowledged is checked here, on a connection opened as the store opens
 // its writer.
 TEST(WriterSettings, WriterUsesWalWithFullSyncAndKeepsTemporariesInMemory) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("evs-writer-settings-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const test::temp_dir dir{"evs-writer-settings"};
   {
     connection db{(dir / "events.db").string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                   wal_write_batching_vfs()};
@@ -34,7 +30,6 @@ TEST(WriterSettings, WriterUsesWalWithFullSyncAndKeepsTemporariesInMemory) {
     EXPECT_EQ(pragma(db, "temp_store"), "2");   // MEMORY
     EXPECT_EQ(pragma(db, "foreign_keys"), "1");
   }
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
