@@ -3,9 +3,9 @@
 // database, then the propagator is killed with SIGKILL and restarted on the same spool. Every
 // event the propagator generated must be stored exactly once.
 #include "propagator/spool.hpp"
-#include "propagator_test_server.hpp"
 #include "support/consumer_process.hpp"
 #include "support/process.hpp"
+#include "support/scripted_server.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tokens.hpp"
 #include "support/wait.hpp"
@@ -132,7 +132,7 @@ class end_to_end : public ::testing::Test {
   temp_dir dir{"evs-prop-e2e"};
   std::filesystem::path db_path = dir / "data" / "events.db";
   // Fixed for the test: a restarted consumer must come back where the propagator sends.
-  std::uint16_t port = propagator::testing::unused_port();
+  std::uint16_t port = unused_port();
   int consumer_runs_ = 0;
   int propagator_runs_ = 0;
 };

@@ -2,9 +2,9 @@
 // 127.0.0.1 made with the openssl CLI, real nginx terminating TLS in front of a real
 // event-consumer (SQLite), and event-propagator sending to it. With API_CA_FILE naming the CA
 // every event is stored exactly once; without it the certificate is refused and nothing is.
-#include "propagator_test_server.hpp"
 #include "support/consumer_process.hpp"
 #include "support/process.hpp"
+#include "support/scripted_server.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tokens.hpp"
 #include "support/wait.hpp"
@@ -145,7 +145,7 @@ class propagator_tls : public ::testing::Test {
 
   temp_dir dir{"evs-prop-tls"};
   std::filesystem::path db_path = dir / "data" / "events.db";
-  std::uint16_t nginx_port = propagator::testing::unused_port();
+  std::uint16_t nginx_port = unused_port();
   std::unique_ptr<consumer_process> consumer_;
   std::unique_ptr<child_process> nginx_;
 };
