@@ -16,7 +16,6 @@
 #include <csignal>
 #include <regex>
 #include <set>
-#include <thread>
 
 namespace evs::test {
 namespace {
@@ -149,7 +148,10 @@ TEST_F(end_to_end, every_generated_event_is_stored_exactly_once_across_kills) {
     const auto log = read_text_file(propagator_log(1));
     return log.find("delivery failed, will retry") != std::string::npos;
   }));
-  std::this_thread::sleep_for(2s);  // the outage itself: a few seconds of retrying
+  // The outage lasts until the propagator has failed eight times: a backlog to catch up on.
+  ASSERT_TRUE(eventually([&] {
+    return read_text_file(propagator_log(1)).find("attempt=8") != std::string::npos;
+  })) << read_text_file(propagator_log(1));
   const auto during_outage = stored();
 
   consumer = start_consumer();
