@@ -35,9 +35,9 @@ class late_endpoint final : public sender {
   std::size_t up_at_;
 };
 
-class propagator_delivery : public ::testing::Test {
+class PropagatorDelivery : public ::testing::Test {
  protected:
-  propagator_delivery() {
+  PropagatorDelivery() {
     cfg.interval_seconds = 1;
     cfg.api_token = "test-token";
     cfg.request_timeout_seconds = 5;
@@ -71,7 +71,7 @@ class propagator_delivery : public ::testing::Test {
   stop_signal stop;
 };
 
-TEST_F(propagator_delivery, posts_json_batches_with_the_token_over_one_connection) {
+TEST_F(PropagatorDelivery, PostsJsonBatchesWithTheTokenOverOneConnection) {
   scripted_server server;
   cfg.count = 20;
   const auto stats = run(server.url());
@@ -87,7 +87,7 @@ TEST_F(propagator_delivery, posts_json_batches_with_the_token_over_one_connectio
   EXPECT_EQ(reader().pending(), 0U);
 }
 
-TEST_F(propagator_delivery, server_errors_are_retried_with_the_same_events) {
+TEST_F(PropagatorDelivery, ServerErrorsAreRetriedWithTheSameEvents) {
   scripted_server server;
   server.push(503, R"({"detail":"storage unavailable"})");
   server.push(500);
@@ -106,7 +106,7 @@ TEST_F(propagator_delivery, server_errors_are_retried_with_the_same_events) {
   expect_exactly_once(server.deliveries(), 3);
 }
 
-TEST_F(propagator_delivery, retry_after_is_honoured) {
+TEST_F(PropagatorDelivery, RetryAfterIsHonoured) {
   scripted_server server;
   server.push(429, R"({"detail":"write queue full"})", {{"Retry-After", "3"}});
   server.push(503, R"({"detail":"storage unavailable"})", {{"Retry-After", "12"}});
@@ -119,7 +119,7 @@ TEST_F(propagator_delivery, retry_after_is_honoured) {
   expect_exactly_once(server.deliveries(), 1);
 }
 
-TEST_F(propagator_delivery, other_client_errors_go_to_dead_letters_with_status_and_body) {
+TEST_F(PropagatorDelivery, OtherClientErrorsGoToDeadLettersWithStatusAndBody) {
   scripted_server server;
   server.push(401, R"({"detail":"Not authenticated"})", {{"WWW-Authenticate", "Bearer"}});
   server.push(422, R"({"detail":[{"loc":["body",0,"event_type"],"msg":"bad","type":"x"}]})");
@@ -138,7 +138,7 @@ TEST_F(propagator_delivery, other_client_errors_go_to_dead_letters_with_status_a
   EXPECT_EQ(reader().pending(), 0U);
 }
 
-TEST_F(propagator_delivery, a_closed_connection_is_retried) {
+TEST_F(PropagatorDelivery, AClosedConnectionIsRetried) {
   scripted_server server;
   server.push(kind::close);
   server.push(kind::close);
@@ -150,7 +150,7 @@ TEST_F(propagator_delivery, a_closed_connection_is_retried) {
   expect_exactly_once(server.deliveries(), 2);
 }
 
-TEST_F(propagator_delivery, a_lost_answer_is_retried_and_not_stored_twice) {
+TEST_F(PropagatorDelivery, ALostAnswerIsRetriedAndNotStoredTwice) {
   // The endpoint committed, then died before answering: the retry carries the same ids,
   // which the endpoint recognises.
   scripted_server server;
@@ -167,7 +167,7 @@ TEST_F(propagator_delivery, a_lost_answer_is_retried_and_not_stored_twice) {
   EXPECT_EQ(delivered.begin()->second, 2);  // sent again, recognised by its id
 }
 
-TEST_F(propagator_delivery, a_request_that_times_out_is_retried) {
+TEST_F(PropagatorDelivery, ARequestThatTimesOutIsRetried) {
   scripted_server server;
   server.push(kind::hang);
   cfg.count = 1;
@@ -178,7 +178,7 @@ TEST_F(propagator_delivery, a_request_that_times_out_is_retried) {
   expect_exactly_once(server.deliveries(), 1);
 }
 
-TEST_F(propagator_delivery, waits_for_an_endpoint_that_is_not_up_yet) {
+TEST_F(PropagatorDelivery, WaitsForAnEndpointThatIsNotUpYet) {
   const auto port = test::unused_port();
   std::unique_ptr<late_endpoint> late;
   cfg.count = 5;

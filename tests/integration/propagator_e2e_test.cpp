@@ -30,7 +30,7 @@ std::set<std::string> generated_ids(const std::string& log) {
   return ids;
 }
 
-class end_to_end : public ::testing::Test {
+class PropagatorEndToEnd : public ::testing::Test {
  protected:
   std::unique_ptr<child_process> start_consumer() {
     ++consumer_runs_;
@@ -136,7 +136,7 @@ class end_to_end : public ::testing::Test {
   int propagator_runs_ = 0;
 };
 
-TEST_F(end_to_end, every_generated_event_is_stored_exactly_once_across_kills) {
+TEST_F(PropagatorEndToEnd, EveryGeneratedEventIsStoredExactlyOnceAcrossKills) {
   auto consumer = start_consumer();
   auto propagator = start_propagator();
   ASSERT_TRUE(stored_at_least(100)) << read_text_file(propagator_log(1));
@@ -179,7 +179,7 @@ TEST_F(end_to_end, every_generated_event_is_stored_exactly_once_across_kills) {
   finish_and_check(*propagator, *consumer, 2, 500);
 }
 
-TEST_F(end_to_end, a_propagator_killed_during_an_outage_resumes_its_backlog) {
+TEST_F(PropagatorEndToEnd, APropagatorKilledDuringAnOutageResumesItsBacklog) {
   auto consumer = start_consumer();
   auto propagator = start_propagator();
   ASSERT_TRUE(stored_at_least(50));

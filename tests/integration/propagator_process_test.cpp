@@ -91,7 +91,7 @@ class process {
   int code_ = 0;
 };
 
-class propagator_process : public ::testing::Test {
+class PropagatorProcess : public ::testing::Test {
  protected:
   std::vector<std::string> env_for(const scripted_server& server,
                                    std::vector<std::string> extra = {}) const {
@@ -109,7 +109,7 @@ class propagator_process : public ::testing::Test {
   test::temp_dir dir;
 };
 
-TEST_F(propagator_process, help_and_version_exit_zero) {
+TEST_F(PropagatorProcess, HelpAndVersionExitZero) {
   process help{dir.path(), {"--help"}, {}};
   EXPECT_EQ(help.wait(), 0);
   EXPECT_NE(help.out().find("INTERVAL_SECONDS"), std::string::npos);
@@ -119,7 +119,7 @@ TEST_F(propagator_process, help_and_version_exit_zero) {
   EXPECT_EQ(version.out().rfind("event-propagator ", 0), 0U);
 }
 
-TEST_F(propagator_process, bad_configuration_exits_2_naming_the_setting) {
+TEST_F(PropagatorProcess, BadConfigurationExits2NamingTheSetting) {
   const auto one_line = [](const std::string& text) {
     return std::count(text.begin(), text.end(), '\n') == 1;
   };
@@ -137,7 +137,7 @@ TEST_F(propagator_process, bad_configuration_exits_2_naming_the_setting) {
   EXPECT_EQ(unknown.wait(), 2);
 }
 
-TEST_F(propagator_process, count_delivers_exactly_that_many_and_exits_zero) {
+TEST_F(PropagatorProcess, CountDeliversExactlyThatManyAndExitsZero) {
   scripted_server server;
   process p{dir.path(), {"--count", "25", "--batch-size", "5"}, env_for(server)};
   EXPECT_EQ(p.wait(), 0) << p.err();
@@ -148,7 +148,7 @@ TEST_F(propagator_process, count_delivers_exactly_that_many_and_exits_zero) {
   EXPECT_EQ(server.requests().at(0).headers.at("authorization"), "Bearer process-token");
 }
 
-TEST_F(propagator_process, sigterm_delivers_what_is_pending_and_exits_zero) {
+TEST_F(PropagatorProcess, SigtermDeliversWhatIsPendingAndExitsZero) {
   scripted_server server;
   process p{dir.path(), {}, env_for(server)};
   // A status line every STATUS_INTERVAL_SECONDS tells what is going on.
@@ -163,7 +163,7 @@ TEST_F(propagator_process, sigterm_delivers_what_is_pending_and_exits_zero) {
   EXPECT_NE(p.err().find("everything delivered"), std::string::npos) << p.err();
 }
 
-TEST_F(propagator_process, sigterm_with_the_endpoint_down_keeps_events_for_the_next_run) {
+TEST_F(PropagatorProcess, SigtermWithTheEndpointDownKeepsEventsForTheNextRun) {
   std::size_t left = 0;
   {
     scripted_server down;
@@ -188,7 +188,7 @@ TEST_F(propagator_process, sigterm_with_the_endpoint_down_keeps_events_for_the_n
   EXPECT_NE(again.err().find("generated=0"), std::string::npos) << again.err();
 }
 
-TEST_F(propagator_process, dead_letters_are_listed_and_can_be_requeued) {
+TEST_F(PropagatorProcess, DeadLettersAreListedAndCanBeRequeued) {
   scripted_server server;
   server.push(422, R"({"detail":[{"loc":["body",0,"event_type"],"msg":"no","type":"x"}]})");
   process p{dir.path(), {"--count", "3"}, env_for(server)};
@@ -211,7 +211,7 @@ TEST_F(propagator_process, dead_letters_are_listed_and_can_be_requeued) {
   EXPECT_TRUE(server.deliveries().contains(std::string{letter.at("event_id").as_string()}));
 }
 
-TEST_F(propagator_process, dot_env_fills_in_below_environment_and_flags) {
+TEST_F(PropagatorProcess, DotEnvFillsInBelowEnvironmentAndFlags) {
   scripted_server server;
   std::ofstream{dir / ".env"} << "API_URL=" << server.url() << "\nAPI_TOKEN=from-dot-env\n"
                               << "SPOOL_PATH=" << spool_path() << "\nINTERVAL_SECONDS=0.01\n"
@@ -228,7 +228,7 @@ TEST_F(propagator_process, dot_env_fills_in_below_environment_and_flags) {
   EXPECT_EQ(testing::scripted_sender::ids_in(server.requests().back().body).size(), 2U);
 }
 
-TEST_F(propagator_process, one_propagator_per_spool) {
+TEST_F(PropagatorProcess, OnePropagatorPerSpool) {
   scripted_server server;
   process first{dir.path(), {}, env_for(server)};
   ASSERT_TRUE(test::eventually([&] { return !server.requests().empty(); })) << first.err();

@@ -6,8 +6,8 @@ set(EVS_PROPAGATOR_IT_DIR ${CMAKE_CURRENT_LIST_DIR})
 add_executable(propagator_delivery_test ${EVS_PROPAGATOR_IT_DIR}/propagator_delivery_test.cpp)
 target_link_libraries(propagator_delivery_test PRIVATE evs::propagator evs::test_support
                       evs_warnings GTest::gtest_main)
-add_test(NAME propagator_delivery_test COMMAND propagator_delivery_test)
-set_tests_properties(propagator_delivery_test PROPERTIES LABELS "integration" TIMEOUT 120)
+add_test(NAME propagator_delivery COMMAND propagator_delivery_test)
+set_tests_properties(propagator_delivery PROPERTIES LABELS "integration" TIMEOUT 120)
 
 add_executable(propagator_process_test ${EVS_PROPAGATOR_IT_DIR}/propagator_process_test.cpp)
 target_link_libraries(propagator_process_test PRIVATE evs::propagator evs::test_support
@@ -15,8 +15,8 @@ target_link_libraries(propagator_process_test PRIVATE evs::propagator evs::test_
 target_compile_definitions(propagator_process_test PRIVATE
                            EVS_PROPAGATOR_BIN="$<TARGET_FILE:event-propagator>")
 add_dependencies(propagator_process_test event-propagator)
-add_test(NAME propagator_process_test COMMAND propagator_process_test)
-set_tests_properties(propagator_process_test PROPERTIES LABELS "integration" TIMEOUT 180)
+add_test(NAME propagator_process COMMAND propagator_process_test)
+set_tests_properties(propagator_process PROPERTIES LABELS "integration" TIMEOUT 180)
 
 # A test that runs both programs: the propagator and the real consumer.
 function(evs_propagator_consumer_test name test_name timeout)

@@ -39,7 +39,7 @@ bool has_certificate_retry_line(const std::string& log) {
   return false;
 }
 
-class propagator_tls : public ::testing::Test {
+class PropagatorTls : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(std::filesystem::exists(nginx_binary)) << "nginx is missing: run make install";
@@ -150,7 +150,7 @@ class propagator_tls : public ::testing::Test {
   std::unique_ptr<child_process> nginx_;
 };
 
-TEST_F(propagator_tls, trusting_the_private_ca_delivers_every_event_once) {
+TEST_F(PropagatorTls, TrustingThePrivateCaDeliversEveryEventOnce) {
   const auto options = propagator_options((dir / "ca.pem").string(), "trusted");
   const auto result = run_program(options, dir.path(), 60s);
   const auto& log = result.err;
@@ -164,7 +164,7 @@ TEST_F(propagator_tls, trusting_the_private_ca_delivers_every_event_once) {
   EXPECT_NE(read_text_file(dir / "access.log").find("POST /api/event"), std::string::npos);
 }
 
-TEST_F(propagator_tls, without_the_ca_the_certificate_is_refused_and_nothing_is_stored) {
+TEST_F(PropagatorTls, WithoutTheCaTheCertificateIsRefusedAndNothingIsStored) {
   const auto options = propagator_options(std::nullopt, "untrusted");
   child_process propagator{options};
   EXPECT_TRUE(eventually(
