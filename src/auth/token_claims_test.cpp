@@ -34,13 +34,13 @@ std::string claims_token(std::string_view claims_json) {
 
 const token_verifier plain_verifier{std::string{secret}, jwt_algorithm::hs256};
 
-TEST(TokenClaimsTest, signed_helper_makes_tokens_the_verifier_accepts) {
+TEST(TokenClaimsTest, SignedHelperMakesTokensTheVerifierAccepts) {
   const auto result = plain_verifier.verify(claims_token(R"({"sub":"ok"})"), now);
   EXPECT_EQ(result.status, token_status::ok);
   EXPECT_EQ(result.subject, "ok");
 }
 
-TEST(TokenClaimsTest, claims_that_are_not_an_object_are_refused) {
+TEST(TokenClaimsTest, ClaimsThatAreNotAnObjectAreRefused) {
   for (const char* claims : {R"(["sub","x"])", R"("x")", "5", "null", "true"}) {
     const auto result = plain_verifier.verify(claims_token(claims), now);
     EXPECT_EQ(result.status, token_status::malformed) << claims;
@@ -74,7 +74,7 @@ TEST(TokenClaimsTest, time_claims_at_the_edges_of_int64_still_work) {
             token_status::expired);
 }
 
-TEST(TokenClaimsTest, critical_header_extensions_are_refused) {
+TEST(TokenClaimsTest, CriticalHeaderExtensionsAreRefused) {
   // RFC 7515 4.1.11: a recipient that does not understand a listed extension must refuse.
   for (const char* header : {R"({"alg":"HS256","typ":"JWT","crit":["b64"],"b64":false})",
                              R"({"alg":"HS256","crit":["exp"]})", R"({"alg":"HS256","crit":[]})"}) {
@@ -83,7 +83,7 @@ TEST(TokenClaimsTest, critical_header_extensions_are_refused) {
   }
 }
 
-TEST(TokenClaimsTest, type_other_than_jwt_is_accepted) {
+TEST(TokenClaimsTest, TypeOtherThanJwtIsAccepted) {
   // pyjwt: jwt.encode({...}, key, headers={"typ": "at+jwt"}); RFC 9068 access tokens.
   for (const char* header : {R"({"alg":"HS256","typ":"at+jwt"})", R"({"alg":"HS256"})",
                              R"({"alg":"HS256","typ":"jwt"})"}) {
@@ -93,13 +93,13 @@ TEST(TokenClaimsTest, type_other_than_jwt_is_accepted) {
   }
 }
 
-TEST(TokenClaimsTest, huge_numbers_elsewhere_in_the_claims_do_not_break_verification) {
+TEST(TokenClaimsTest, HugeNumbersElsewhereInTheClaimsDoNotBreakVerification) {
   const auto result =
       plain_verifier.verify(claims_token(R"({"sub":"x","n":123456789012345678901234567890})"), now);
   EXPECT_EQ(result.status, token_status::ok);
 }
 
-TEST(TokenClaimsTest, audience_is_required_and_checked_when_configured) {
+TEST(TokenClaimsTest, AudienceIsRequiredAndCheckedWhenConfigured) {
   const token_verifier verifier{std::string{secret}, jwt_algorithm::hs256,
                                 token_rules{.audience = "events-api", .issuer = {}}};
   EXPECT_EQ(verifier.verify(claims_token(R"({"aud":"events-api"})"), now).status, token_status::ok);
@@ -116,7 +116,7 @@ TEST(TokenClaimsTest, audience_is_required_and_checked_when_configured) {
       << "without JWT_AUDIENCE, aud is not checked";
 }
 
-TEST(TokenClaimsTest, issuer_is_required_and_checked_when_configured) {
+TEST(TokenClaimsTest, IssuerIsRequiredAndCheckedWhenConfigured) {
   const token_verifier verifier{std::string{secret}, jwt_algorithm::hs256,
                                 token_rules{.audience = {}, .issuer = "https://auth.example"}};
   EXPECT_EQ(verifier.verify(claims_token(R"({"iss":"https://auth.example"})"), now).status,
@@ -128,7 +128,7 @@ TEST(TokenClaimsTest, issuer_is_required_and_checked_when_configured) {
   }
 }
 
-TEST(TokenClaimsTest, every_refusal_has_a_message) {
+TEST(TokenClaimsTest, EveryRefusalHasAMessage) {
   for (const auto status :
        {token_status::malformed, token_status::invalid_time_claim, token_status::unsupported_header,
         token_status::wrong_audience, token_status::wrong_issuer}) {

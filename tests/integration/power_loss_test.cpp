@@ -91,7 +91,7 @@ std::string check_image(const std::filesystem::path& db_path, const std::vector<
   return "";
 }
 
-TEST(PowerLossTest, acknowledged_requests_survive_every_power_cut_whole) {
+TEST(PowerLossTest, AcknowledgedRequestsSurviveEveryPowerCutWhole) {
   const temp_dir dir{"evs-power-loss"};
   std::filesystem::create_directories(dir / "cuts");
   const auto seed = std::random_device{}();
