@@ -48,7 +48,7 @@ TEST(TokenClaimsTest, ClaimsThatAreNotAnObjectAreRefused) {
   }
 }
 
-TEST(TokenClaimsTest, time_claims_outside_int64_are_invalid) {
+TEST(TokenClaimsTest, TimeClaimsOutsideInt64AreInvalid) {
   for (const char* claims :
        {R"({"nbf":1e300})", R"({"nbf":-1e300})", R"({"exp":1e300})", R"({"exp":-1e300})",
         R"({"exp":9223372036854775808})", R"({"exp":18446744073709551615})",
@@ -62,7 +62,7 @@ TEST(TokenClaimsTest, time_claims_outside_int64_are_invalid) {
             "Could not validate credentials: invalid exp or nbf claim");
 }
 
-TEST(TokenClaimsTest, time_claims_at_the_edges_of_int64_still_work) {
+TEST(TokenClaimsTest, TimeClaimsAtTheEdgesOfInt64StillWork) {
   EXPECT_EQ(plain_verifier.verify(claims_token(R"({"exp":9223372036854775807})"), now).status,
             token_status::ok);
   EXPECT_EQ(plain_verifier.verify(claims_token(R"({"exp":1700000000.5})"), now).status,
