@@ -27,7 +27,7 @@ define install_packages
 	  done); \
 	[ -n "$$missing" ] || exit 0; \
 	mkdir -p $(dir $(INSTALL_LOG)); \
-	echo "installing" $$missing "(output: $(INSTALL_LOG))"; \
+	echo "installing" $$missing "(output: $(INSTALL_LOG))" >&2; \
 	SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 	if ! { $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive \
 	       $$SUDO apt-get install -y -q --no-install-recommends $$missing; } >> $(INSTALL_LOG) 2>&1; then \
@@ -37,7 +37,7 @@ define install_packages
 	  package=$${pair%%:*}; service=$${pair#*:}; \
 	  case " $$missing " in *" $$package "*) ;; *) continue ;; esac; \
 	  [ -e /etc/init.d/$$service ] || continue; \
-	  echo "stopping and disabling the system service $$service (the tests start their own)"; \
+	  echo "stopping and disabling the system service $$service (the tests start their own)" >&2; \
 	  if [ -d /run/systemd/system ]; then $$SUDO systemctl disable --now $$service; \
 	  else $$SUDO service $$service stop; $$SUDO update-rc.d $$service disable; fi \
 	    >> $(INSTALL_LOG) 2>&1 || true; \
@@ -46,17 +46,18 @@ endef
 
 # $(call build_preset,PRESET,CONFIGURE_ARGS,BUILD_ARGS): configures and builds with the whole
 # output in build/PRESET.log; the terminal shows ninja's [n/N] progress, and on failure the
-# compiler's messages.
+# compiler's messages. All on stderr, so that `TOKEN=$(make token)` gets the token alone.
 define build_preset
 @mkdir -p build; set -o pipefail; \
 	{ cmake --preset $(1) $(2) && cmake --build --preset $(1) -j $(JOBS) $(3); } 2>&1 \
 	  | tee build/$(1).log \
-	  | awk -v tty=$$([ -t 1 ] && echo 1 || echo 0) \
-	      '/^\[[0-9]+\/[0-9]+\]/ { if (tty) printf "\r\033[K%s", substr($$0, 1, 100); else print; fflush() } \
-	       END { if (tty) printf "\r\033[K" }' \
+	  | awk -v tty=$$([ -t 2 ] && echo 1 || echo 0) \
+	      '/^\[[0-9]+\/[0-9]+\]/ { if (tty) printf "\r\033[K%s", substr($$0, 1, 100) > "/dev/stderr"; \
+	                                else print > "/dev/stderr"; fflush("/dev/stderr") } \
+	       END { if (tty) printf "\r\033[K" > "/dev/stderr" }' \
 	  || { echo "build failed ($(1)); its messages (all in build/$(1).log):" >&2; \
 	       grep -v '^\[[0-9]*/[0-9]*\]' build/$(1).log | tail -n 60 >&2; exit 1; }; \
-	echo "built $(1) (log: build/$(1).log)"
+	echo "built $(1) (log: build/$(1).log)" >&2
 endef
 
 .PHONY: help install install-run build test test-asan run run_consumer run_propagator token bench \
