@@ -5,7 +5,7 @@
 namespace evs::core {
 namespace {
 
-TEST(event_json, stored_event_carries_id_and_received_at_around_the_sent_fields) {
+TEST(EventJson, StoredEventCarriesIdAndReceivedAtAroundTheSentFields) {
   stored_event e;
   e.id = 42;
   e.event_id = "m-1";
@@ -19,7 +19,7 @@ TEST(event_json, stored_event_carries_id_and_received_at_around_the_sent_fields)
             R"("received_at":"2024-05-01T12:30:00.123456Z"})");
 }
 
-TEST(event_json, a_missing_occurred_at_is_null) {
+TEST(EventJson, AMissingOccurredAtIsNull) {
   stored_event e;
   e.id = 1;
   e.event_id = "x";
@@ -28,7 +28,7 @@ TEST(event_json, a_missing_occurred_at_is_null) {
   EXPECT_NE(event_json(e).find(R"("occurred_at":null)"), std::string::npos) << event_json(e);
 }
 
-TEST(event_json, a_sent_event_has_no_id_and_no_received_at) {
+TEST(EventJson, ASentEventHasNoIdAndNoReceivedAt) {
   std::string out = "[";
   append_event_json(out, event_fields{"e\"1", "type\n", "[1,2]", "2024-05-01T12:30:00Z"});
   out += ']';
@@ -36,7 +36,7 @@ TEST(event_json, a_sent_event_has_no_id_and_no_received_at) {
                  R"("occurred_at":"2024-05-01T12:30:00Z"}])");
 }
 
-TEST(event_json, members_leave_room_for_more) {
+TEST(EventJson, MembersLeaveRoomForMore) {
   std::string out = "{";
   append_event_members(out, event_fields{"a", "b", "null", std::nullopt});
   out += ",\"status\":422}";

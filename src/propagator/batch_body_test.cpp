@@ -44,7 +44,7 @@ TEST(make_batch_body, stops_before_the_byte_limit) {
   EXPECT_EQ(json::parse(cut.json).as_array().size(), cut.count);
 }
 
-TEST(make_batch_body, a_body_of_exactly_the_limit_fits) {
+TEST(MakeBatchBody, ABodyOfExactlyTheLimitFits) {
   const auto e = events(5);
   const auto whole = make_batch_body(e, 1 << 20);
   EXPECT_EQ(make_batch_body(e, whole.json.size()).count, 5U);
