@@ -44,16 +44,6 @@ TEST(make_batch_body, stops_before_the_byte_limit) {
   EXPECT_EQ(json::parse(cut.json).as_array().size(), cut.count);
 }
 
-TEST(MakeBatchBody, ABodyOfExactlyTheLimitFits) {
-  const auto e = events(5);
-  const auto whole = make_batch_body(e, 1 << 20);
-  EXPECT_EQ(make_batch_body(e, whole.json.size()).count, 5U);
-  const auto one_short = make_batch_body(e, whole.json.size() - 1);
-  EXPECT_EQ(one_short.count, 4U);
-  EXPECT_EQ(one_short.json.back(), ']');
-  EXPECT_EQ(json::parse(one_short.json).as_array().size(), 4U);
-}
-
 TEST(make_batch_body, always_carries_one_event) {
   const auto e = events(2);
   const auto body = make_batch_body(e, 10);
@@ -84,6 +74,16 @@ TEST(rejected_positions, blames_everything_when_unsure) {
   EXPECT_TRUE(rejected_positions(R"({"detail":"Unprocessable"})", 5).empty());
   EXPECT_TRUE(rejected_positions("not json", 5).empty());
   EXPECT_TRUE(rejected_positions(R"({"detail":[{"loc":["body",1]},{"msg":"?"}]})", 5).empty());
+}
+
+TEST(MakeBatchBody, ABodyOfExactlyTheLimitFits) {
+  const auto e = events(5);
+  const auto whole = make_batch_body(e, 1 << 20);
+  EXPECT_EQ(make_batch_body(e, whole.json.size()).count, 5U);
+  const auto one_short = make_batch_body(e, whole.json.size() - 1);
+  EXPECT_EQ(one_short.count, 4U);
+  EXPECT_EQ(one_short.json.back(), ']');
+  EXPECT_EQ(json::parse(one_short.json).as_array().size(), 4U);
 }
 
 }  // namespace
