@@ -32,7 +32,10 @@ int main(int argc, char** argv) {
     std::filesystem::remove(target);
     config = evs::storage::sqlite_config{target, 1};
   } else {
-    config = evs::storage::postgres_config{target, writers, 1};
+    auto pg = evs::storage::postgres_from_url(target);
+    pg.write_connections = writers;
+    pg.read_connections = 1;
+    config = pg;
   }
   const auto store = evs::storage::open_event_store(config);
 

@@ -3,20 +3,6 @@
 #include <thread>
 
 namespace evs::consumer {
-namespace {
-
-// A libpq keyword/value pair, quoted so that spaces and quotes in passwords survive.
-std::string conninfo_pair(const std::string& key, const std::string& value) {
-  std::string out = key + "='";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  return out + "' ";
-}
-
-}  // namespace
-
 void declare_consumer_settings(runtime::settings& s) {
   s.declare("SECRET_KEY", "", "HMAC key that signs the JWTs (required)");
   s.declare("ALGORITHM", "HS256", "JWT algorithm: HS256, HS384 or HS512");
@@ -53,19 +39,26 @@ storage::storage_config read_storage_config(const runtime::settings& s) {
       if (path.empty()) throw runtime::config_error("DATABASE_URL: sqlite:/// needs a file path");
       return storage::sqlite_config{path, read_connections};
     }
-    if (url->starts_with("postgresql://") || url->starts_with("postgres://"))
-      return storage::postgres_config{*url, write_connections, read_connections, "DATABASE_URL"};
+    if (url->starts_with("postgresql://") || url->starts_with("postgres://")) {
+      auto pg = storage::postgres_from_url(*url);
+      pg.write_connections = write_connections;
+      pg.read_connections = read_connections;
+      pg.setting = "DATABASE_URL";
+      return pg;
+    }
     throw runtime::config_error("DATABASE_URL: must start with postgresql:// or sqlite:///");
   }
   if (const auto host = s.optional_text("DB_HOSTNAME")) {
-    std::string conninfo = conninfo_pair("host", *host) +
-                           conninfo_pair("port", std::to_string(s.integer("DB_PORT", 1, 65535)));
-    if (const auto user = s.optional_text("DB_USER")) conninfo += conninfo_pair("user", *user);
+    storage::postgres_config pg;
+    pg.params = {{"host", *host}, {"port", std::to_string(s.integer("DB_PORT", 1, 65535))}};
+    if (const auto user = s.optional_text("DB_USER")) pg.params.push_back({"user", *user});
     if (const auto password = s.optional_text("DB_PASSWORD"))
-      conninfo += conninfo_pair("password", *password);
-    if (const auto db = s.optional_text("DB_DATASET")) conninfo += conninfo_pair("dbname", *db);
-    conninfo += "connect_timeout=5 application_name=event-consumer";
-    return storage::postgres_config{conninfo, write_connections, read_connections, "DB_HOSTNAME"};
+      pg.params.push_back({"password", *password});
+    if (const auto db = s.optional_text("DB_DATASET")) pg.params.push_back({"dbname", *db});
+    pg.write_connections = write_connections;
+    pg.read_connections = read_connections;
+    pg.setting = "DB_HOSTNAME";
+    return pg;
   }
   return storage::sqlite_config{s.text("DB_PATH"), read_connections};
 }
