@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
     std::int64_t n = 0;
     while (!failed && std::chrono::steady_clock::now() < deadline) {
       for (auto& e : events) {
-        e.event_id = evs::core::make_uuid_v7(1'700'000'000'000 + n++, rng);
+        const auto random_a = rng();
+        e.event_id = evs::core::make_uuid_v7(1'700'000'000'000 + n++, random_a, rng());
         e.event_type = "message";
         e.payload_json = R"({"user":"ada","text":"hello there","room":"general"})";
         e.received_at_us = 1'700'000'000'000'000;

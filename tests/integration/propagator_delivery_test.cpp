@@ -51,7 +51,7 @@ class propagator_delivery : public ::testing::Test {
     event_source source{load_templates(""), pick_order::sequential, 1};
     curl_sender http{cfg.api_url, cfg.api_token, [this] { return stop.aborted(); }};
     sender& out = wrap ? wrap(http) : http;
-    scheduler s{cfg, {store, source, out, steady, wall, random, stop, 11}};
+    scheduler s{cfg, {store, source, out, steady, steady, random, stop, 11}};
     return s.run();
   }
 
@@ -65,7 +65,6 @@ class propagator_delivery : public ::testing::Test {
   testing::temp_dir dir;
   config cfg;
   testing::fake_clock steady;
-  testing::fixed_wall_time wall;
   testing::fixed_random random{0.5};
   stop_signal stop;
 };
@@ -114,7 +113,7 @@ TEST_F(propagator_delivery, retry_after_is_honoured) {
   const auto stats = run(server.url());
   EXPECT_EQ(stats.delivered, 1U);
   // With jitter alone the waits would be 0.25 s and 0.5 s.
-  EXPECT_EQ(steady.slept(), (std::vector<clock::duration>{3s, 12s}));
+  EXPECT_EQ(steady.slept(), (std::vector<testing::fake_clock::duration>{3s, 12s}));
   expect_exactly_once(server.deliveries(), 1);
 }
 
