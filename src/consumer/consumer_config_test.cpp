@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -100,6 +101,35 @@ TEST_F(ConsumerConfigTest, DefaultsFollowTheContract) {
   const auto* sqlite = std::get_if<storage::sqlite_config>(&c.storage);
   ASSERT_NE(sqlite, nullptr) << "without DB_HOSTNAME the embedded SQLite store is used";
   EXPECT_EQ(sqlite->path, "./data/events.db");
+}
+
+TEST_F(ConsumerConfigTest, DefaultConfigIsWhatReadingNothingGives) {
+  ::setenv("SECRET_KEY", "k", 1);
+  const auto read_config = read({});
+  const auto d = default_consumer_config();
+  EXPECT_EQ(d.server.host, read_config.server.host);
+  EXPECT_EQ(d.server.port, read_config.server.port);
+  EXPECT_EQ(d.server.threads, read_config.server.threads);
+  EXPECT_EQ(d.server.body_limit, read_config.server.body_limit);
+  EXPECT_EQ(d.server.read_timeout, read_config.server.read_timeout);
+  EXPECT_EQ(d.server.idle_timeout, read_config.server.idle_timeout);
+  EXPECT_EQ(d.server.shutdown_timeout, read_config.server.shutdown_timeout);
+  EXPECT_EQ(d.limits.max_payload_bytes, read_config.limits.max_payload_bytes);
+  EXPECT_EQ(d.limits.max_batch, read_config.limits.max_batch);
+  EXPECT_EQ(d.writer.queue_capacity, read_config.writer.queue_capacity);
+  EXPECT_EQ(d.algorithm, read_config.algorithm);
+  EXPECT_EQ(d.log_level, read_config.log_level);
+  ASSERT_TRUE(std::holds_alternative<storage::sqlite_config>(d.storage));
+  EXPECT_EQ(std::get<storage::sqlite_config>(d.storage).path, "./data/events.db");
+}
+
+TEST_F(ConsumerConfigTest, EveryKeyIsOneRowOfTheTable) {
+  std::vector<std::string> keys;
+  for (const auto& row : consumer_settings()) keys.emplace_back(row.spec.key);
+  std::sort(keys.begin(), keys.end());
+  auto expected = consumer_keys;
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(keys, expected);
 }
 
 TEST_F(ConsumerConfigTest, FlagsOverrideTheEnvironment) {

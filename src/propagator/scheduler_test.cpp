@@ -48,7 +48,7 @@ class scheduler_test : public ::testing::Test {
   }
 
   testing::temp_dir dir;
-  config cfg;
+  config cfg = default_config();
   scripted_sender out;
   testing::fake_clock steady;
   testing::fixed_random random{0.5};

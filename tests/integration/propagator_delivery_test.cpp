@@ -63,7 +63,7 @@ class propagator_delivery : public ::testing::Test {
   spool reader() { return spool{cfg.spool_path, 100, spool::mode::reader}; }
 
   testing::temp_dir dir;
-  config cfg;
+  config cfg = default_config();
   testing::fake_clock steady;
   testing::fixed_random random{0.5};
   stop_signal stop;
