@@ -1,11 +1,32 @@
 // event-token: mints a JWT signed with SECRET_KEY / ALGORITHM for the consumer.
 #include "auth/token_minter.hpp"
 #include "runtime/cli_main.hpp"
+#include "runtime/setting_table.hpp"
 
 #include <chrono>
 #include <cstdio>
 
 namespace {
+
+using evs::runtime::setting_value;
+
+// The keys event-token shares with event-consumer, with the same defaults (.env.example
+// documents them in the consumer's section).
+struct token_keys {
+  std::string secret;
+  evs::auth::jwt_algorithm algorithm{};
+};
+
+const evs::runtime::setting_table<token_keys> token_settings = {
+    evs::runtime::secret_setting<token_keys>(
+        "SECRET_KEY", "HMAC key (required)",
+        [](token_keys& k, const setting_value& v) { k.secret = v.text; }),
+    evs::runtime::choice_setting<token_keys>(
+        "ALGORITHM", "HS256", {"HS256", "HS384", "HS512"}, "HS256, HS384 or HS512",
+        [](token_keys& k, const setting_value& v) {
+          k.algorithm = *evs::auth::parse_jwt_algorithm(v.text);
+        }),
+};
 
 // "30d", "12h", "15m", "45s" or plain seconds; "0" or "never": no expiry.
 std::optional<std::int64_t> parse_ttl(const std::string& text) {
@@ -40,8 +61,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", EVS_VERSION);
   app.add_option("--env-file", "read settings from this file instead of ./.env");
   evs::runtime::settings settings{app};
-  settings.declare("SECRET_KEY", "", "HMAC key (required)");
-  settings.declare("ALGORITHM", "HS256", "HS256, HS384 or HS512");
+  evs::runtime::declare(settings, token_settings);
   std::string subject = "event-propagator";
   std::string scope = "events:write";
   std::string ttl = "30d";
@@ -53,10 +73,10 @@ int main(int argc, char** argv) {
   app.add_option("--ttl", ttl, "lifetime: 30d, 12h, 15m, seconds, or never")->capture_default_str();
 
   return evs::runtime::cli_main(app, argc, argv, [&] {
-    const auto secret = settings.optional_text("SECRET_KEY");
-    if (!secret) throw evs::runtime::config_error("SECRET_KEY: must be set");
-    const auto algorithm =
-        *evs::auth::parse_jwt_algorithm(settings.choice("ALGORITHM", {"HS256", "HS384", "HS512"}));
+    if (!settings.optional_text("SECRET_KEY"))
+      throw evs::runtime::config_error("SECRET_KEY: must be set");
+    token_keys keys;
+    evs::runtime::read(settings, token_settings, keys);
     evs::auth::token_request request;
     request.subject = subject;
     if (!all_scopes) request.scope = scope;
@@ -64,7 +84,7 @@ int main(int argc, char** argv) {
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
     request.lifetime_seconds = parse_ttl(ttl);
-    std::puts(evs::auth::mint_token(request, *secret, algorithm).c_str());
+    std::puts(evs::auth::mint_token(request, keys.secret, keys.algorithm).c_str());
     return 0;
   });
 }

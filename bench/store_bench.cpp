@@ -32,7 +32,10 @@ int main(int argc, char** argv) {
     std::filesystem::remove(target);
     config = evs::storage::sqlite_config{target, 1};
   } else {
-    config = evs::storage::postgres_config{target, writers, 1};
+    auto pg = evs::storage::postgres_from_url(target);
+    pg.write_connections = writers;
+    pg.read_connections = 1;
+    config = pg;
   }
   const auto store = evs::storage::open_event_store(config);
 
@@ -46,7 +49,8 @@ int main(int argc, char** argv) {
     std::int64_t n = 0;
     while (!failed && std::chrono::steady_clock::now() < deadline) {
       for (auto& e : events) {
-        e.event_id = evs::core::make_uuid_v7(1'700'000'000'000 + n++, rng);
+        const auto random_a = rng();
+        e.event_id = evs::core::make_uuid_v7(1'700'000'000'000 + n++, random_a, rng());
         e.event_type = "message";
         e.payload_json = R"({"user":"ada","text":"hello there","room":"general"})";
         e.received_at_us = 1'700'000'000'000'000;

@@ -13,12 +13,13 @@ int run_consumer(const consumer_config& config,
   const auto store = storage::open_event_store(config.storage);
   batch_writer writer{*store, config.writer};
   const auth::token_verifier verifier{config.secret_key, config.algorithm};
-  const core::system_time_source clock;
+  const runtime::system_clock clock;
+  runtime::system_random random;  // shared by the I/O threads: one generator per thread
   api_options options;
   options.limits = config.limits;
   options.max_body_bytes = config.server.body_limit;
   options.retry_after = config.retry_after;
-  event_api api{*store, writer, verifier, clock, options};
+  event_api api{*store, writer, verifier, clock, random, options};
 
   server::http_server server{config.server, api};
   log::info("event-consumer listening",

@@ -1,104 +1,162 @@
 #include "consumer/consumer_config.hpp"
 
-#include <thread>
-
 namespace evs::consumer {
 namespace {
 
-// A libpq keyword/value pair, quoted so that spaces and quotes in passwords survive.
-std::string conninfo_pair(const std::string& key, const std::string& value) {
-  std::string out = key + "='";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  return out + "' ";
+using runtime::choice_setting;
+using runtime::integer_setting;
+using runtime::secret_setting;
+using runtime::setting_value;
+using runtime::text_setting;
+using config = consumer_config;
+
+const runtime::setting_table<config> table = {
+    secret_setting<config>("SECRET_KEY",
+                           "HMAC key of the JWTs (required; anything long and random)",
+                           [](config& c, const setting_value& v) { c.secret_key = v.text; }),
+    choice_setting<config>(
+        "ALGORITHM", "HS256", {"HS256", "HS384", "HS512"},
+        "JWT algorithm: HS256, HS384 or HS512; tokens signed otherwise are refused",
+        [](config& c, const setting_value& v) {
+          c.algorithm = *auth::parse_jwt_algorithm(v.text);
+        }),
+    text_setting<config>("HOST", "127.0.0.1", "listen address",
+                         [](config& c, const setting_value& v) { c.server.host = v.text; }),
+    integer_setting<config>(
+        "PORT", "8000", 0, 65535, "listen port (0: any free port)",
+        [](config& c, const setting_value& v) { c.server.port = v.as<std::uint16_t>(); }),
+    integer_setting<config>(
+        "THREADS", "0", 0, 256, "I/O threads (0: one per core)",
+        [](config& c, const setting_value& v) { c.server.threads = v.as<std::size_t>(); }),
+    text_setting<config>(
+        "DB_PATH", "./data/events.db",
+        "SQLite file (folder created), used when neither DATABASE_URL nor "
+        "DB_HOSTNAME is set",
+        [](config& c, const setting_value& v) { c.database.sqlite_path = v.text; }),
+    text_setting<config>("DB_HOSTNAME", "",
+                         "PostgreSQL host, by parts (the original service's names); unset: SQLite",
+                         [](config& c, const setting_value& v) { c.database.hostname = v.text; }),
+    integer_setting<config>(
+        "DB_PORT", "5432", 1, 65535, "PostgreSQL port",
+        [](config& c, const setting_value& v) { c.database.port = v.as<std::uint16_t>(); }),
+    text_setting<config>("DB_USER", "", "PostgreSQL user",
+                         [](config& c, const setting_value& v) { c.database.user = v.text; }),
+    secret_setting<config>("DB_PASSWORD", "PostgreSQL password",
+                           [](config& c, const setting_value& v) { c.database.password = v.text; }),
+    text_setting<config>("DB_DATASET", "", "PostgreSQL database name",
+                         [](config& c, const setting_value& v) { c.database.dataset = v.text; }),
+    text_setting<config>(
+        "DATABASE_URL", "",
+        "or by URL: postgresql://user:pass@host:5432/db, or sqlite:///relative.db, "
+        "sqlite:////abs.db",
+        [](config& c, const setting_value& v) { c.database.url = v.text; }),
+    integer_setting<config>("DB_WRITE_CONNECTIONS", "4", 1, 64,
+                            "PostgreSQL connections committing batches",
+                            [](config& c, const setting_value& v) {
+                              c.database.write_connections = v.as<std::size_t>();
+                            }),
+    integer_setting<config>("DB_READ_CONNECTIONS", "4", 1, 64, "connections serving reads",
+                            [](config& c, const setting_value& v) {
+                              c.database.read_connections = v.as<std::size_t>();
+                            }),
+    integer_setting<config>(
+        "MAX_BODY_BYTES", "1048576", 1024, 1LL << 30, "largest request body",
+        [](config& c, const setting_value& v) { c.server.body_limit = v.as<std::size_t>(); }),
+    integer_setting<config>("MAX_PAYLOAD_BYTES", "65536", 2, 1LL << 30,
+                            "largest event_payload, as JSON text",
+                            [](config& c, const setting_value& v) {
+                              c.limits.max_payload_bytes = v.as<std::size_t>();
+                            }),
+    integer_setting<config>(
+        "MAX_BATCH", "1000", 1, 1'000'000, "most events in one request",
+        [](config& c, const setting_value& v) { c.limits.max_batch = v.as<std::size_t>(); }),
+    integer_setting<config>(
+        "WRITE_QUEUE_EVENTS", "100000", 1, 100'000'000,
+        "events waiting for a commit before writes answer 503 + Retry-After",
+        [](config& c, const setting_value& v) { c.writer.queue_capacity = v.as<std::size_t>(); }),
+    integer_setting<config>("READ_TIMEOUT_SECONDS", "10", 1, 3600,
+                            "time a client has to send a whole request",
+                            [](config& c, const setting_value& v) {
+                              c.server.read_timeout = std::chrono::seconds{v.integer};
+                            }),
+    integer_setting<config>("IDLE_TIMEOUT_SECONDS", "60", 1, 86400,
+                            "keep-alive connections idle this long are closed",
+                            [](config& c, const setting_value& v) {
+                              c.server.idle_timeout = std::chrono::seconds{v.integer};
+                            }),
+    integer_setting<config>(
+        "SHUTDOWN_TIMEOUT_SECONDS", "10", 0, 3600,
+        "on SIGTERM, in-flight requests get this long before the consumer exits",
+        [](config& c, const setting_value& v) {
+          c.server.shutdown_timeout = std::chrono::seconds{v.integer};
+        }),
+    choice_setting<config>("LOG_FORMAT", "text", {"text", "json"}, "logs on stderr: text or json",
+                           [](config& c, const setting_value& v) {
+                             c.log_format = runtime::log_format_named(v.text);
+                           }),
+    choice_setting<config>(
+        "LOG_LEVEL", "info", {"debug", "info", "warn", "error"}, "debug, info, warn or error",
+        [](config& c, const setting_value& v) { c.log_level = runtime::log_level_named(v.text); }),
+};
+
+// Cross-key rules the rows cannot state alone.
+void finish(consumer_config& c) {
+  c.storage = storage_config_from(c.database);
+  if (const auto* pg = std::get_if<storage::postgres_config>(&c.storage))
+    c.writer.writers = pg->write_connections;
 }
 
 }  // namespace
 
-void declare_consumer_settings(runtime::settings& s) {
-  s.declare("SECRET_KEY", "", "HMAC key that signs the JWTs (required)");
-  s.declare("ALGORITHM", "HS256", "JWT algorithm: HS256, HS384 or HS512");
-  s.declare("HOST", "127.0.0.1", "listen address");
-  s.declare("PORT", "8000", "listen port (0: any free port)");
-  s.declare("THREADS", "0", "I/O threads (0: one per core)");
-  s.declare("DATABASE_URL", "", "postgresql://user:pass@host:port/db or sqlite:///path/file.db");
-  s.declare("DB_HOSTNAME", "", "PostgreSQL host; when unset, the embedded SQLite store is used");
-  s.declare("DB_PORT", "5432", "PostgreSQL port");
-  s.declare("DB_USER", "", "PostgreSQL user");
-  s.declare("DB_PASSWORD", "", "PostgreSQL password");
-  s.declare("DB_DATASET", "", "PostgreSQL database name");
-  s.declare("DB_PATH", "./data/events.db", "SQLite file (its folder is created)");
-  s.declare("DB_WRITE_CONNECTIONS", "4", "PostgreSQL connections committing batches");
-  s.declare("DB_READ_CONNECTIONS", "4", "connections serving reads");
-  s.declare("MAX_BODY_BYTES", "1048576", "largest request body");
-  s.declare("MAX_PAYLOAD_BYTES", "65536", "largest event_payload, as JSON text");
-  s.declare("MAX_BATCH", "1000", "most events in one request");
-  s.declare("WRITE_QUEUE_EVENTS", "100000", "events waiting for a commit before 503s");
-  s.declare("READ_TIMEOUT_SECONDS", "10", "time a client has to send a whole request");
-  s.declare("IDLE_TIMEOUT_SECONDS", "60", "keep-alive connections idle this long are closed");
-  s.declare("SHUTDOWN_TIMEOUT_SECONDS", "10", "time in-flight requests get on SIGTERM");
-  s.declare("LOG_FORMAT", "text", "text or json");
-  s.declare("LOG_LEVEL", "info", "debug, info, warn or error");
+const runtime::setting_table<consumer_config>& consumer_settings() { return table; }
+
+consumer_config default_consumer_config() {
+  consumer_config c;
+  runtime::apply_defaults(table, c);
+  finish(c);
+  return c;
 }
 
-storage::storage_config read_storage_config(const runtime::settings& s) {
-  const auto read_connections = static_cast<std::size_t>(s.integer("DB_READ_CONNECTIONS", 1, 64));
-  const auto write_connections = static_cast<std::size_t>(s.integer("DB_WRITE_CONNECTIONS", 1, 64));
-  if (const auto url = s.optional_text("DATABASE_URL")) {
+void declare_consumer_settings(runtime::settings& s) { runtime::declare(s, table); }
+
+storage::storage_config storage_config_from(const database_keys& db) {
+  if (!db.url.empty()) {
     constexpr std::string_view sqlite_prefix = "sqlite:///";
-    if (url->starts_with(sqlite_prefix)) {
-      const auto path = url->substr(sqlite_prefix.size());
+    if (db.url.starts_with(sqlite_prefix)) {
+      const auto path = db.url.substr(sqlite_prefix.size());
       if (path.empty()) throw runtime::config_error("DATABASE_URL: sqlite:/// needs a file path");
-      return storage::sqlite_config{path, read_connections};
+      return storage::sqlite_config{path, db.read_connections};
     }
-    if (url->starts_with("postgresql://") || url->starts_with("postgres://"))
-      return storage::postgres_config{*url, write_connections, read_connections, "DATABASE_URL"};
+    if (db.url.starts_with("postgresql://") || db.url.starts_with("postgres://")) {
+      auto pg = storage::postgres_from_url(db.url);
+      pg.write_connections = db.write_connections;
+      pg.read_connections = db.read_connections;
+      pg.setting = "DATABASE_URL";
+      return pg;
+    }
     throw runtime::config_error("DATABASE_URL: must start with postgresql:// or sqlite:///");
   }
-  if (const auto host = s.optional_text("DB_HOSTNAME")) {
-    std::string conninfo = conninfo_pair("host", *host) +
-                           conninfo_pair("port", std::to_string(s.integer("DB_PORT", 1, 65535)));
-    if (const auto user = s.optional_text("DB_USER")) conninfo += conninfo_pair("user", *user);
-    if (const auto password = s.optional_text("DB_PASSWORD"))
-      conninfo += conninfo_pair("password", *password);
-    if (const auto db = s.optional_text("DB_DATASET")) conninfo += conninfo_pair("dbname", *db);
-    conninfo += "connect_timeout=5 application_name=event-consumer";
-    return storage::postgres_config{conninfo, write_connections, read_connections, "DB_HOSTNAME"};
+  if (!db.hostname.empty()) {
+    storage::postgres_config pg;
+    pg.params = {{"host", db.hostname}, {"port", std::to_string(db.port)}};
+    if (!db.user.empty()) pg.params.push_back({"user", db.user});
+    if (!db.password.empty()) pg.params.push_back({"password", db.password});
+    if (!db.dataset.empty()) pg.params.push_back({"dbname", db.dataset});
+    pg.write_connections = db.write_connections;
+    pg.read_connections = db.read_connections;
+    pg.setting = "DB_HOSTNAME";
+    return pg;
   }
-  return storage::sqlite_config{s.text("DB_PATH"), read_connections};
+  return storage::sqlite_config{db.sqlite_path, db.read_connections};
 }
 
 consumer_config read_consumer_config(const runtime::settings& s) {
+  // The one key without a default says so first, before any range check.
+  if (!s.optional_text("SECRET_KEY"))
+    throw runtime::config_error("SECRET_KEY: must be set (the HMAC key of the JWTs)");
   consumer_config c;
-  const auto secret = s.optional_text("SECRET_KEY");
-  if (!secret) throw runtime::config_error("SECRET_KEY: must be set (the HMAC key of the JWTs)");
-  c.secret_key = *secret;
-  const auto algorithm = s.choice("ALGORITHM", {"HS256", "HS384", "HS512"});
-  c.algorithm = *auth::parse_jwt_algorithm(algorithm);
-
-  c.server.host = s.text("HOST");
-  c.server.port = static_cast<std::uint16_t>(s.integer("PORT", 0, 65535));
-  c.server.threads = static_cast<std::size_t>(s.integer("THREADS", 0, 256));
-  c.server.body_limit = static_cast<std::size_t>(s.integer("MAX_BODY_BYTES", 1024, 1LL << 30));
-  c.server.read_timeout = std::chrono::seconds{s.integer("READ_TIMEOUT_SECONDS", 1, 3600)};
-  c.server.idle_timeout = std::chrono::seconds{s.integer("IDLE_TIMEOUT_SECONDS", 1, 86400)};
-  c.server.shutdown_timeout = std::chrono::seconds{s.integer("SHUTDOWN_TIMEOUT_SECONDS", 0, 3600)};
-
-  c.limits.max_payload_bytes =
-      static_cast<std::size_t>(s.integer("MAX_PAYLOAD_BYTES", 2, 1LL << 30));
-  c.limits.max_batch = static_cast<std::size_t>(s.integer("MAX_BATCH", 1, 1'000'000));
-  c.writer.queue_capacity =
-      static_cast<std::size_t>(s.integer("WRITE_QUEUE_EVENTS", 1, 100'000'000));
-
-  c.storage = read_storage_config(s);
-  if (const auto* pg = std::get_if<storage::postgres_config>(&c.storage))
-    c.writer.writers = pg->write_connections;
-
-  const auto logging = runtime::read_log_settings(s);
-  c.log_format = logging.format;
-  c.log_level = logging.level;
+  runtime::read(s, table, c);
+  finish(c);
   return c;
 }
 

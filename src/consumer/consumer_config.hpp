@@ -3,33 +3,55 @@
 #include "consumer/batch_writer.hpp"
 #include "core/validation.hpp"
 #include "runtime/log.hpp"
-#include "runtime/settings.hpp"
+#include "runtime/setting_table.hpp"
 #include "server/server_config.hpp"
 #include "storage/storage_config.hpp"
 
+#include <cstdint>
 #include <string>
 
 namespace evs::consumer {
 
+// The storage keys as given; read_consumer_config decides from them which store to use.
+struct database_keys {
+  std::string url;  // DATABASE_URL
+  std::string hostname;
+  std::uint16_t port{};
+  std::string user;
+  std::string password;
+  std::string dataset;
+  std::string sqlite_path;  // DB_PATH
+  std::size_t write_connections{};
+  std::size_t read_connections{};
+};
+
 struct consumer_config {
   server::server_config server;
   storage::storage_config storage;
+  database_keys database;
   core::validation_limits limits;
   batch_writer_config writer;
   std::string secret_key;
-  auth::jwt_algorithm algorithm = auth::jwt_algorithm::hs256;
+  auth::jwt_algorithm algorithm{};
   std::chrono::seconds retry_after{1};  // what 503s ask clients to wait
-  log::format log_format = log::format::text;
-  log::level log_level = log::level::info;
+  log::format log_format{};
+  log::level log_level{};
 };
 
-// Declares every key of the consumer (see .env.example) on `s`.
+// Every key of the consumer, one row each: the source of its flags, --help, defaults and
+// its part of .env.example.
+const runtime::setting_table<consumer_config>& consumer_settings();
+
+// What the consumer runs with when nobody says anything (SECRET_KEY aside, which has none).
+consumer_config default_consumer_config();
+
+// Declares every key of the consumer on `s`.
 void declare_consumer_settings(runtime::settings& s);
 
 // Reads and validates them; throws runtime::config_error naming the key.
 consumer_config read_consumer_config(const runtime::settings& s);
 
 // DATABASE_URL / DB_HOSTNAME & co / DB_PATH -> which store, with what.
-storage::storage_config read_storage_config(const runtime::settings& s);
+storage::storage_config storage_config_from(const database_keys& db);
 
 }  // namespace evs::consumer

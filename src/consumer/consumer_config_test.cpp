@@ -3,9 +3,9 @@
 
 #include <gtest/gtest.h>
 
-#include <libpq-fe.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -68,19 +68,11 @@ class ConsumerConfigTest : public ::testing::Test {
   const test::env_guard guard_{consumer_keys};
 };
 
-// libpq's own reading of a conninfo string: what the server connection will actually use.
-std::map<std::string, std::string> parse_conninfo(const std::string& conninfo) {
-  char* error = nullptr;
-  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
+// The keyword/value pairs handed to PQconnectdbParams; a repeated keyword keeps its last value,
+// as in libpq.
+std::map<std::string, std::string> params_of(const storage::postgres_config& pg) {
   std::map<std::string, std::string> out;
-  if (options == nullptr) {
-    out["<error>"] = error != nullptr ? error : "unknown";
-    PQfreemem(error);
-    return out;
-  }
-  for (auto* o = options; o->keyword != nullptr; ++o)
-    if (o->val != nullptr) out[o->keyword] = o->val;
-  PQconninfoFree(options);
+  for (const auto& p : pg.params) out[p.keyword] = p.value;
   return out;
 }
 
@@ -109,6 +101,35 @@ TEST_F(ConsumerConfigTest, DefaultsFollowTheContract) {
   const auto* sqlite = std::get_if<storage::sqlite_config>(&c.storage);
   ASSERT_NE(sqlite, nullptr) << "without DB_HOSTNAME the embedded SQLite store is used";
   EXPECT_EQ(sqlite->path, "./data/events.db");
+}
+
+TEST_F(ConsumerConfigTest, DefaultConfigIsWhatReadingNothingGives) {
+  ::setenv("SECRET_KEY", "k", 1);
+  const auto read_config = read({});
+  const auto d = default_consumer_config();
+  EXPECT_EQ(d.server.host, read_config.server.host);
+  EXPECT_EQ(d.server.port, read_config.server.port);
+  EXPECT_EQ(d.server.threads, read_config.server.threads);
+  EXPECT_EQ(d.server.body_limit, read_config.server.body_limit);
+  EXPECT_EQ(d.server.read_timeout, read_config.server.read_timeout);
+  EXPECT_EQ(d.server.idle_timeout, read_config.server.idle_timeout);
+  EXPECT_EQ(d.server.shutdown_timeout, read_config.server.shutdown_timeout);
+  EXPECT_EQ(d.limits.max_payload_bytes, read_config.limits.max_payload_bytes);
+  EXPECT_EQ(d.limits.max_batch, read_config.limits.max_batch);
+  EXPECT_EQ(d.writer.queue_capacity, read_config.writer.queue_capacity);
+  EXPECT_EQ(d.algorithm, read_config.algorithm);
+  EXPECT_EQ(d.log_level, read_config.log_level);
+  ASSERT_TRUE(std::holds_alternative<storage::sqlite_config>(d.storage));
+  EXPECT_EQ(std::get<storage::sqlite_config>(d.storage).path, "./data/events.db");
+}
+
+TEST_F(ConsumerConfigTest, EveryKeyIsOneRowOfTheTable) {
+  std::vector<std::string> keys;
+  for (const auto& row : consumer_settings()) keys.emplace_back(row.spec.key);
+  std::sort(keys.begin(), keys.end());
+  auto expected = consumer_keys;
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(keys, expected);
 }
 
 TEST_F(ConsumerConfigTest, FlagsOverrideTheEnvironment) {
@@ -224,7 +245,8 @@ TEST_F(ConsumerConfigTest, PostgresDatabaseUrlIsPassedThrough) {
     const auto c = read({});
     const auto* pg = std::get_if<storage::postgres_config>(&c.storage);
     ASSERT_NE(pg, nullptr) << url;
-    EXPECT_EQ(pg->conninfo, url);
+    EXPECT_EQ(params_of(*pg), (std::map<std::string, std::string>{{"dbname", url}}));
+    EXPECT_TRUE(pg->expand_dbname) << "libpq expands the URL given as dbname";
     EXPECT_EQ(pg->setting, "DATABASE_URL") << "named in start-up errors";
   }
 }
@@ -235,7 +257,7 @@ TEST_F(ConsumerConfigTest, UnknownDatabaseUrlSchemeNamesTheKey) {
   EXPECT_EQ(error_of({}).rfind("DATABASE_URL", 0), 0u);
 }
 
-TEST_F(ConsumerConfigTest, DbHostnameMakesAPostgresConninfo) {
+TEST_F(ConsumerConfigTest, DbHostnameMakesPostgresConnectionParameters) {
   ::setenv("SECRET_KEY", "k", 1);
   ::setenv("DB_HOSTNAME", "db.internal", 1);
   ::setenv("DB_PORT", "6543", 1);
@@ -246,8 +268,8 @@ TEST_F(ConsumerConfigTest, DbHostnameMakesAPostgresConninfo) {
   const auto c = read({});
   const auto* pg = std::get_if<storage::postgres_config>(&c.storage);
   ASSERT_NE(pg, nullptr);
-  const auto parsed = parse_conninfo(pg->conninfo);
-  ASSERT_EQ(parsed.count("<error>"), 0u) << parsed.at("<error>") << " in " << pg->conninfo;
+  EXPECT_FALSE(pg->expand_dbname) << "DB_DATASET is a database name, never a connection string";
+  const auto parsed = params_of(*pg);
   EXPECT_EQ(parsed.at("host"), "db.internal");
   EXPECT_EQ(parsed.at("port"), "6543");
   EXPECT_EQ(parsed.at("user"), "events");
@@ -258,7 +280,7 @@ TEST_F(ConsumerConfigTest, DbHostnameMakesAPostgresConninfo) {
   EXPECT_EQ(pg->setting, "DB_HOSTNAME") << "named in start-up errors";
 }
 
-TEST_F(ConsumerConfigTest, PasswordWithQuotesSpacesAndBackslashesSurvivesQuoting) {
+TEST_F(ConsumerConfigTest, PasswordWithQuotesSpacesAndBackslashesArrivesAsItIs) {
   ::setenv("SECRET_KEY", "k", 1);
   ::setenv("DB_HOSTNAME", "localhost", 1);
   const std::string password = R"(it's a "pass" word\ with = signs)";
@@ -267,15 +289,14 @@ TEST_F(ConsumerConfigTest, PasswordWithQuotesSpacesAndBackslashesSurvivesQuoting
   const auto c = read({});
   const auto* pg = std::get_if<storage::postgres_config>(&c.storage);
   ASSERT_NE(pg, nullptr);
-  const auto parsed = parse_conninfo(pg->conninfo);
-  ASSERT_EQ(parsed.count("<error>"), 0u) << parsed.at("<error>") << " in " << pg->conninfo;
+  const auto parsed = params_of(*pg);
   EXPECT_EQ(parsed.at("password"), password);
   EXPECT_EQ(parsed.at("user"), "o'brien");
   EXPECT_EQ(parsed.at("host"), "localhost");
   EXPECT_EQ(parsed.at("port"), "5432") << "DB_PORT defaults to 5432";
 }
 
-TEST_F(ConsumerConfigTest, ConninfoCannotBeExtendedThroughAValue) {
+TEST_F(ConsumerConfigTest, ConnectionCannotBeExtendedThroughAValue) {
   // A value that looks like more keywords stays one value.
   ::setenv("SECRET_KEY", "k", 1);
   ::setenv("DB_HOSTNAME", "localhost", 1);
@@ -283,11 +304,10 @@ TEST_F(ConsumerConfigTest, ConninfoCannotBeExtendedThroughAValue) {
   const auto c = read({});
   const auto* pg = std::get_if<storage::postgres_config>(&c.storage);
   ASSERT_NE(pg, nullptr);
-  const auto parsed = parse_conninfo(pg->conninfo);
-  ASSERT_EQ(parsed.count("<error>"), 0u) << pg->conninfo;
+  EXPECT_FALSE(pg->expand_dbname) << "libpq would read a dbname with '=' as more keywords";
+  const auto parsed = params_of(*pg);
   EXPECT_EQ(parsed.at("dbname"), "db' sslmode='disable");
-  EXPECT_EQ(parsed.count("sslmode") == 0 || parsed.at("sslmode") != "disable", true)
-      << pg->conninfo;
+  EXPECT_EQ(parsed.count("sslmode"), 0u);
 }
 
 TEST_F(ConsumerConfigTest, DbPortIsValidated) {

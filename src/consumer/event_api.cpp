@@ -5,7 +5,6 @@
 #include "core/cursor.hpp"
 #include "core/event_json.hpp"
 #include "core/rfc3339.hpp"
-#include "core/uuid.hpp"
 #include "server/query_string.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -46,9 +45,11 @@ http_response invalid_id() {
                              "Input should be a valid positive integer", "int_parsing"}});
 }
 
-void fill_server_fields(std::vector<core::new_event>& events, std::int64_t received_at_us) {
+// Ids the client left out are UUIDv7s of the same clock that stamps received_at.
+void fill_server_fields(std::vector<core::new_event>& events, std::int64_t received_at_us,
+                        const request_ids& ids) {
   for (auto& e : events) {
-    if (e.event_id.empty()) e.event_id = core::make_uuid_v7();
+    if (e.event_id.empty()) e.event_id = ids.next();
     e.received_at_us = received_at_us;
   }
 }
@@ -114,12 +115,13 @@ std::variant<core::list_query, std::vector<core::field_error>> read_list_query(
 }  // namespace
 
 event_api::event_api(storage::event_store& store, batch_writer& writer,
-                     const auth::token_verifier& verifier, const core::time_source& clock,
-                     const api_options& options)
+                     const auth::token_verifier& verifier, const runtime::clock& clock,
+                     runtime::random_source& random, const api_options& options)
     : store_{store},
       writer_{writer},
       tokens_{verifier},
       clock_{clock},
+      ids_{clock, random},
       options_{options},
       blocking_pool_{store.max_concurrent_writers() + 4} {}
 
@@ -128,7 +130,7 @@ event_api::~event_api() { drain(); }
 void event_api::drain() { blocking_pool_.join(); }
 
 http_response event_api::on_protocol_error(server::protocol_error error, std::string_view detail) {
-  return protocol_error_response(error, detail, options_.max_body_bytes);
+  return protocol_error_response(error, detail, options_.max_body_bytes, ids_);
 }
 
 template <class Function>
@@ -145,7 +147,7 @@ std::optional<http_response> event_api::on_headers(const http_request& head) {
 
   const auto rule = access_for(r.target);
   if (rule.token_required) {
-    const auto now_s = clock_.now_us() / 1'000'000;
+    const auto now_s = clock_.wall_now_us() / 1'000'000;
     const auto token = tokens_.verify_header(head.authorization, now_s);
     if (token.status != auth::token_status::ok) return unauthorized(token.status);
     if (rule.scope && !token.scopes.has(*rule.scope)) return forbidden(*rule.scope);
@@ -184,10 +186,10 @@ asio::awaitable<http_response> event_api::ingest(const http_request& request) {
                                        std::to_string(options_.limits.max_batch) + " per request");
   if (!parsed.errors.empty()) co_return validation_failed(parsed.errors);
 
-  fill_server_fields(parsed.events, clock_.now_us());
+  fill_server_fields(parsed.events, clock_.wall_now_us(), ids_);
   const auto outcome =
       co_await async_commit(writer_, std::move(parsed.events), asio::use_awaitable);
-  if (!outcome) co_return error_response(outcome.error(), options_.retry_after);
+  if (!outcome) co_return error_response(outcome.error(), options_.retry_after, ids_);
 
   std::size_t accepted = 0;
   for (const auto& id : *outcome)
@@ -200,18 +202,18 @@ asio::awaitable<http_response> event_api::ingest(const http_request& request) {
 asio::awaitable<http_response> event_api::create(const http_request& request) {
   auto parsed = core::parse_single_event(request.body, options_.limits);
   if (!parsed.errors.empty()) co_return validation_failed(parsed.errors);
-  fill_server_fields(parsed.events, clock_.now_us());
+  fill_server_fields(parsed.events, clock_.wall_now_us(), ids_);
   auto event = parsed.events.front();
   const auto outcome =
       co_await async_commit(writer_, std::move(parsed.events), asio::use_awaitable);
-  if (!outcome) co_return error_response(outcome.error(), options_.retry_after);
+  if (!outcome) co_return error_response(outcome.error(), options_.retry_after, ids_);
   if (const auto id = outcome->front())
     co_return event_response(201, as_stored(std::move(event), *id));
 
   // Already stored under this event_id: answer with what is stored, as an idempotent replay.
   const auto existing =
       co_await offload([this, &event] { return store_.get_by_event_id(event.event_id); });
-  if (!existing) co_return error_response(existing.error(), options_.retry_after);
+  if (!existing) co_return error_response(existing.error(), options_.retry_after, ids_);
   co_return event_response(200, *existing);
 }
 
@@ -221,7 +223,7 @@ asio::awaitable<http_response> event_api::list(const http_request& request) {
     co_return validation_failed(*errors);
   const auto& q = std::get<core::list_query>(query);
   const auto page = co_await offload([this, &q] { return store_.list(q); });
-  if (!page) co_return error_response(page.error(), options_.retry_after);
+  if (!page) co_return error_response(page.error(), options_.retry_after, ids_);
 
   std::string body = R"({"items":[)";
   for (std::size_t i = 0; i < page->items.size(); ++i) {
@@ -241,7 +243,7 @@ asio::awaitable<http_response> event_api::get(const std::string& id_text) {
   const auto id = parse_id(id_text);
   if (!id) co_return invalid_id();
   const auto event = co_await offload([this, id] { return store_.get(*id); });
-  if (!event) co_return error_response(event.error(), options_.retry_after);
+  if (!event) co_return error_response(event.error(), options_.retry_after, ids_);
   co_return json_response(200, core::event_json(*event));
 }
 
@@ -253,7 +255,7 @@ asio::awaitable<http_response> event_api::update(const std::string& id_text,
   if (!parsed.errors.empty()) co_return validation_failed(parsed.errors);
   const auto event =
       co_await offload([this, id, &parsed] { return store_.update(*id, parsed.update); });
-  if (!event) co_return error_response(event.error(), options_.retry_after);
+  if (!event) co_return error_response(event.error(), options_.retry_after, ids_);
   co_return json_response(200, core::event_json(*event));
 }
 
@@ -261,7 +263,7 @@ asio::awaitable<http_response> event_api::remove(const std::string& id_text) {
   const auto id = parse_id(id_text);
   if (!id) co_return invalid_id();
   const auto removed = co_await offload([this, id] { return store_.remove(*id); });
-  if (!removed) co_return error_response(removed.error(), options_.retry_after);
+  if (!removed) co_return error_response(removed.error(), options_.retry_after, ids_);
   http_response res;
   res.status = 204;
   co_return res;
@@ -269,8 +271,8 @@ asio::awaitable<http_response> event_api::remove(const std::string& id_text) {
 
 asio::awaitable<http_response> event_api::ready() {
   const auto ping = co_await offload([this] { return store_.ping(); });
-  if (!ping) co_return error_response(ping.error(), options_.retry_after);
-  if (!writer_.running()) co_return error_response(errc::shutting_down, options_.retry_after);
+  if (!ping) co_return error_response(ping.error(), options_.retry_after, ids_);
+  if (!writer_.running()) co_return error_response(errc::shutting_down, options_.retry_after, ids_);
   co_return json_response(200, R"({"status":"ready"})");
 }
 

@@ -2,9 +2,11 @@
 // The consumer's HTTP API: routing, token and scope checks, and the handlers of DESIGN.md.
 #include "auth/token_cache.hpp"
 #include "consumer/batch_writer.hpp"
+#include "consumer/responses.hpp"
 #include "consumer/router.hpp"
-#include "core/time_source.hpp"
 #include "core/validation.hpp"
+#include "runtime/clock.hpp"
+#include "runtime/random.hpp"
 #include "server/request_handler.hpp"
 #include "storage/event_store.hpp"
 
@@ -23,7 +25,8 @@ struct api_options {
 class event_api final : public server::request_handler {
  public:
   event_api(storage::event_store& store, batch_writer& writer, const auth::token_verifier& verifier,
-            const core::time_source& clock, const api_options& options);
+            const runtime::clock& clock, runtime::random_source& random,
+            const api_options& options);
   ~event_api() override;
 
   std::optional<server::http_response> on_headers(const server::http_request& head) override;
@@ -52,7 +55,8 @@ class event_api final : public server::request_handler {
   storage::event_store& store_;
   batch_writer& writer_;
   auth::token_cache tokens_;
-  const core::time_source& clock_;
+  const runtime::clock& clock_;  // received_at, token expiry, the time part of assigned ids
+  request_ids ids_;              // assigned event ids and the request ids of 500s
   api_options options_;
   boost::asio::thread_pool blocking_pool_;
 };

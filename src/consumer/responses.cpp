@@ -2,7 +2,6 @@
 
 #include "core/errc.hpp"
 #include "core/json_text.hpp"
-#include "core/uuid.hpp"
 #include "runtime/log.hpp"
 
 namespace evs::consumer {
@@ -22,7 +21,7 @@ server::http_response detail_response(unsigned status, std::string_view detail) 
 }
 
 server::http_response error_response(const boost::system::error_code& ec,
-                                     std::chrono::seconds retry_after) {
+                                     std::chrono::seconds retry_after, const request_ids& ids) {
   if (ec.category() == error_category()) {
     switch (static_cast<errc>(ec.value())) {
       case errc::not_found: return detail_response(404, "Event not found");
@@ -37,12 +36,12 @@ server::http_response error_response(const boost::system::error_code& ec,
       case errc::storage_failure: break;
     }
   }
-  return internal_error(ec.message());
+  return internal_error(ec.message(), ids);
 }
 
-server::http_response internal_error(std::string_view what) {
+server::http_response internal_error(std::string_view what, const request_ids& ids) {
   // Internals stay in the log; the client gets the id that finds them there.
-  const auto request_id = core::make_uuid_v7();
+  const auto request_id = ids.next();
   log::error("request failed", {{"request_id", request_id}, {"error", std::string{what}}});
   auto res = detail_response(500, "Internal server error (request id " + request_id + ")");
   res.header("X-Request-Id", request_id);
@@ -50,7 +49,7 @@ server::http_response internal_error(std::string_view what) {
 }
 
 server::http_response protocol_error_response(server::protocol_error error, std::string_view detail,
-                                              std::size_t max_body_bytes) {
+                                              std::size_t max_body_bytes, const request_ids& ids) {
   server::http_response res;
   switch (error) {
     case server::protocol_error::malformed_request:
@@ -60,7 +59,7 @@ server::http_response protocol_error_response(server::protocol_error error, std:
       res = detail_response(431, "Request header fields too large");
       break;
     case server::protocol_error::body_too_large: res = body_too_large(max_body_bytes); break;
-    case server::protocol_error::internal_error: res = internal_error(detail); break;
+    case server::protocol_error::internal_error: res = internal_error(detail, ids); break;
   }
   return res;
 }

@@ -1,19 +1,16 @@
 #include "core/uuid.hpp"
 
 #include <array>
-#include <chrono>
 
 namespace evs::core {
 
-std::string make_uuid_v7(std::int64_t unix_ms, std::mt19937_64& rng) {
+std::string make_uuid_v7(std::int64_t unix_ms, std::uint64_t random_a, std::uint64_t random_b) {
   std::array<std::uint8_t, 16> bytes{};
   const auto ms = static_cast<std::uint64_t>(unix_ms);
   for (int i = 0; i < 6; ++i)
     bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(ms >> (40 - 8 * i));
-  const std::uint64_t r1 = rng();
-  const std::uint64_t r2 = rng();
-  for (std::size_t i = 0; i < 2; ++i) bytes[6 + i] = static_cast<std::uint8_t>(r1 >> (8 * i));
-  for (std::size_t i = 0; i < 8; ++i) bytes[8 + i] = static_cast<std::uint8_t>(r2 >> (8 * i));
+  for (std::size_t i = 0; i < 2; ++i) bytes[6 + i] = static_cast<std::uint8_t>(random_a >> (8 * i));
+  for (std::size_t i = 0; i < 8; ++i) bytes[8 + i] = static_cast<std::uint8_t>(random_b >> (8 * i));
   bytes[6] = static_cast<std::uint8_t>((bytes[6] & 0x0F) | 0x70);  // version 7
   bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3F) | 0x80);  // RFC 4122 variant
 
@@ -26,16 +23,6 @@ std::string make_uuid_v7(std::int64_t unix_ms, std::mt19937_64& rng) {
     out.push_back(hex[bytes[i] & 0x0F]);
   }
   return out;
-}
-
-std::string make_uuid_v7() {
-  thread_local std::mt19937_64 rng = [] {
-    std::random_device device;
-    std::seed_seq seed{device(), device(), device(), device(), device(), device()};
-    return std::mt19937_64{seed};
-  }();
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
-  return make_uuid_v7(std::chrono::duration_cast<std::chrono::milliseconds>(now).count(), rng);
 }
 
 }  // namespace evs::core

@@ -2,7 +2,7 @@
 // Capped full-jitter exponential backoff ("Exponential Backoff and Jitter", AWS architecture
 // blog): the n-th consecutive failure waits uniform(0, min(max, base * 2^n)). Many senders
 // retrying after one outage spread out instead of arriving together.
-#include "propagator/random_source.hpp"
+#include "runtime/random.hpp"
 
 #include <chrono>
 #include <optional>
@@ -17,7 +17,8 @@ struct backoff_policy {
 
 class backoff {
  public:
-  backoff(backoff_policy policy, random_source& random) : policy_{policy}, random_{random} {}
+  backoff(backoff_policy policy, runtime::random_source& random)
+      : policy_{policy}, random_{random} {}
 
   // The wait before the next try after a failure. A Retry-After from the endpoint is a floor
   // (clamped to max_retry_after): we never come back sooner than asked.
@@ -27,7 +28,7 @@ class backoff {
 
  private:
   backoff_policy policy_;
-  random_source& random_;
+  runtime::random_source& random_;
   int failures_ = 0;
 };
 

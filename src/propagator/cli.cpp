@@ -25,11 +25,6 @@ void check_url(const std::string& url) {
     throw runtime::config_error("API_URL: must be an http:// or https:// URL, got '" + url + "'");
 }
 
-std::size_t size_setting(const runtime::settings& s, const char* key, std::int64_t min,
-                         std::int64_t max) {
-  return static_cast<std::size_t>(s.integer(key, min, max));
-}
-
 void check_ca_file(const std::string& path) {
   if (path.empty()) return;
   std::error_code ec;
@@ -38,39 +33,101 @@ void check_ca_file(const std::string& path) {
     throw runtime::config_error("API_CA_FILE: cannot read '" + path + "'");
 }
 
+using runtime::choice_setting;
+using runtime::integer_setting;
+using runtime::number_setting;
+using runtime::secret_setting;
+using runtime::setting_value;
+using runtime::text_setting;
+
+const runtime::setting_table<config> table = {
+    text_setting<config>("API_URL", "http://localhost:8000/api/event",
+                         "endpoint that receives the events (http or https)",
+                         [](config& c, const setting_value& v) { c.api_url = v.text; }),
+    secret_setting<config>("API_TOKEN",
+                           "bearer token sent with every request (mint one: event-token --scope "
+                           "events:write)",
+                           [](config& c, const setting_value& v) { c.api_token = v.text; }),
+    text_setting<config>("API_CA_FILE", "",
+                         "PEM file of CA certificates trusted for an https API_URL; empty: the "
+                         "system's CA store",
+                         [](config& c, const setting_value& v) { c.api_ca_file = v.text; }),
+    number_setting<config>(
+        "INTERVAL_SECONDS", "5", 0, a_year,
+        "seconds between ticks (fractions allowed; 0: as fast as the endpoint takes them)",
+        [](config& c, const setting_value& v) { c.interval_seconds = v.number; }),
+    integer_setting<config>(
+        "BATCH_SIZE", "1", 1, 1'000'000, "events generated per tick",
+        [](config& c, const setting_value& v) { c.batch_size = v.as<std::size_t>(); }),
+    text_setting<config>(
+        "EVENTS_FILE", "",
+        "JSON array or NDJSON of {event_type, event_payload} templates; empty: the "
+        "bundled samples (--sample-events)",
+        [](config& c, const setting_value& v) { c.events_file = v.text; }),
+    choice_setting<config>("PICK_ORDER", "random", {"random", "sequential"},
+                           "random or sequential (file order, round and round)",
+                           [](config& c, const setting_value& v) {
+                             c.order = v.text == "sequential" ? pick_order::sequential
+                                                              : pick_order::random;
+                           }),
+    text_setting<config>("SPOOL_PATH", "./data/propagator-spool.db",
+                         "durable spool of events not yet delivered (SQLite, folder created)",
+                         [](config& c, const setting_value& v) { c.spool_path = v.text; }),
+    integer_setting<config>(
+        "SPOOL_MAX_EVENTS", "1000000", 1, 1'000'000'000,
+        "most events the spool holds; generation pauses (with a log line) while it is full",
+        [](config& c, const setting_value& v) { c.spool_max_events = v.as<std::size_t>(); }),
+    integer_setting<config>(
+        "MAX_BATCH", "1000", 1, 1'000'000, "most events in one request",
+        [](config& c, const setting_value& v) { c.max_batch = v.as<std::size_t>(); }),
+    integer_setting<config>(
+        "MAX_BODY_BYTES", "1048576", 1024, 1LL << 30, "largest request body",
+        [](config& c, const setting_value& v) { c.max_body_bytes = v.as<std::size_t>(); }),
+    number_setting<config>(
+        "REQUEST_TIMEOUT_SECONDS", "10", 0.001, 3600,
+        "time limit of one request, connecting included",
+        [](config& c, const setting_value& v) { c.request_timeout_seconds = v.number; }),
+    number_setting<config>(
+        "BACKOFF_BASE_SECONDS", "0.5", 0.001, 3600,
+        "first retry waits up to this long (capped full jitter, doubling)",
+        [](config& c, const setting_value& v) { c.backoff_base_seconds = v.number; }),
+    number_setting<config>(
+        "BACKOFF_MAX_SECONDS", "30", 0.001, 86400,
+        "longest wait between two retries (at least BACKOFF_BASE_SECONDS)",
+        [](config& c, const setting_value& v) { c.backoff_max_seconds = v.number; }),
+    number_setting<config>(
+        "MAX_RETRY_AFTER_SECONDS", "300", 0, 86400,
+        "a longer Retry-After from the endpoint is shortened to this",
+        [](config& c, const setting_value& v) { c.max_retry_after_seconds = v.number; }),
+    number_setting<config>(
+        "SHUTDOWN_TIMEOUT_SECONDS", "10", 0, 3600,
+        "on SIGTERM/SIGINT, time left to deliver pending events",
+        [](config& c, const setting_value& v) { c.shutdown_timeout_seconds = v.number; }),
+    number_setting<config>(
+        "STATUS_INTERVAL_SECONDS", "5", 0.01, 86400, "seconds between status lines",
+        [](config& c, const setting_value& v) { c.status_interval_seconds = v.number; }),
+    choice_setting<config>("LOG_FORMAT", "text", {"text", "json"}, "logs on stderr: text or json",
+                           [](config& c, const setting_value& v) {
+                             c.log_format = runtime::log_format_named(v.text);
+                           }),
+    choice_setting<config>(
+        "LOG_LEVEL", "info", {"debug", "info", "warn", "error"},
+        "debug, info, warn or error (debug: one line per event)",
+        [](config& c, const setting_value& v) { c.log_level = runtime::log_level_named(v.text); }),
+};
+
 }  // namespace
 
+const runtime::setting_table<config>& propagator_settings() { return table; }
+
+config default_config() {
+  config c;
+  runtime::apply_defaults(table, c);
+  return c;
+}
+
 propagator_cli::propagator_cli(CLI::App& app) : settings_{app} {
-  auto& s = settings_;
-  const config d;
-  s.declare("API_URL", d.api_url, "endpoint that receives the events (http or https)");
-  s.declare("API_TOKEN", "", "bearer token sent with every request (mint one with event-token)");
-  s.declare("API_CA_FILE", "",
-            "PEM file of CA certificates trusted for an https API_URL (default: the system's)");
-  s.declare("INTERVAL_SECONDS", "5",
-            "seconds between ticks, fractions allowed; 0 = as fast as the endpoint takes them");
-  s.declare("EVENTS_FILE", "",
-            "JSON array or NDJSON of {event_type, event_payload} templates (default: the bundled "
-            "samples, see --sample-events)");
-  s.declare("BATCH_SIZE", "1", "events generated per tick");
-  s.declare("PICK_ORDER", "random", "random or sequential (file order, round and round)");
-  s.declare("SPOOL_PATH", d.spool_path,
-            "SQLite file keeping events until the endpoint has them (folder created)");
-  s.declare("SPOOL_MAX_EVENTS", std::to_string(d.spool_max_events),
-            "generation pauses while the spool holds this many events");
-  s.declare("MAX_BATCH", std::to_string(d.max_batch), "most events in one request");
-  s.declare("MAX_BODY_BYTES", std::to_string(d.max_body_bytes), "largest request body");
-  s.declare("REQUEST_TIMEOUT_SECONDS", "10", "time limit of one request, connecting included");
-  s.declare("BACKOFF_BASE_SECONDS", "0.5",
-            "first retry waits up to this long (full jitter, doubling)");
-  s.declare("BACKOFF_MAX_SECONDS", "30", "longest wait between two retries");
-  s.declare("MAX_RETRY_AFTER_SECONDS", "300",
-            "a longer Retry-After from the endpoint is shortened to this");
-  s.declare("SHUTDOWN_TIMEOUT_SECONDS", "10",
-            "on SIGTERM/SIGINT, time left to deliver pending events");
-  s.declare("STATUS_INTERVAL_SECONDS", "5", "seconds between status lines");
-  s.declare("LOG_FORMAT", "text", "text or json");
-  s.declare("LOG_LEVEL", "info", "debug, info, warn or error (debug: one line per event)");
+  runtime::declare(settings_, table);
   app.add_option("-n,--count", count_, "stop after this many events are delivered (0: never)")
       ->option_text("[default 0]");
   app.add_flag("--dead-letters", dead_letters_, "print the dead letters as NDJSON and exit");
@@ -93,41 +150,23 @@ config propagator_cli::read() const {
     throw runtime::config_error(
         "--dead-letters, --requeue-dead-letters and --sample-events exclude each other");
   config c;
-  c.api_url = s.text("API_URL");
+  runtime::read(s, table, c);
   check_url(c.api_url);
-  c.api_token = s.text("API_TOKEN");
   if (what() == action::run && c.api_token.empty())
     throw runtime::config_error(
         "API_TOKEN: must be set (mint one with: event-token --sub propagator --scope "
         "events:write)");
-  c.api_ca_file = s.text("API_CA_FILE");
   if (what() == action::run) check_ca_file(c.api_ca_file);
-  c.interval_seconds = s.number("INTERVAL_SECONDS", 0, a_year);
-  c.events_file = s.text("EVENTS_FILE");
-  c.batch_size = size_setting(s, "BATCH_SIZE", 1, 1'000'000);
-  c.order = s.choice("PICK_ORDER", {"random", "sequential"}) == "sequential"
-                ? pick_order::sequential
-                : pick_order::random;
-  c.spool_path = s.text("SPOOL_PATH");
   if (c.spool_path.empty()) throw runtime::config_error("SPOOL_PATH: must not be empty");
-  c.spool_max_events = size_setting(s, "SPOOL_MAX_EVENTS", 1, 1'000'000'000);
-  c.max_batch = size_setting(s, "MAX_BATCH", 1, 1'000'000);
-  c.max_body_bytes = size_setting(s, "MAX_BODY_BYTES", 1024, 1LL << 30);
-  c.request_timeout_seconds = s.number("REQUEST_TIMEOUT_SECONDS", 0.001, 3600);
-  c.backoff_base_seconds = s.number("BACKOFF_BASE_SECONDS", 0.001, 3600);
-  c.backoff_max_seconds = s.number("BACKOFF_MAX_SECONDS", c.backoff_base_seconds, 86400);
-  c.max_retry_after_seconds = s.number("MAX_RETRY_AFTER_SECONDS", 0, 86400);
-  c.shutdown_timeout_seconds = s.number("SHUTDOWN_TIMEOUT_SECONDS", 0, 3600);
-  c.status_interval_seconds = s.number("STATUS_INTERVAL_SECONDS", 0.01, 86400);
+  // A range that depends on another key, checked with the same words as the table's ranges.
+  runtime::parse_number("BACKOFF_MAX_SECONDS", s.text("BACKOFF_MAX_SECONDS"),
+                        c.backoff_base_seconds, 86400);
 
   const auto* end = count_.data() + count_.size();
   const auto [ptr, ec] = std::from_chars(count_.data(), end, c.count);
   if (ec != std::errc{} || ptr != end)
     throw runtime::config_error("--count: must be an integer >= 0, got '" + count_ + "'");
 
-  const auto logging = runtime::read_log_settings(s);
-  c.log_format = logging.format;
-  c.log_level = logging.level;
   return c;
 }
 

@@ -3,7 +3,7 @@
 // (runtime::settings), plus the commands. The `.env` file is loaded into the environment before
 // parsing (runtime::cli_main).
 #include "propagator/config.hpp"
-#include "runtime/settings.hpp"
+#include "runtime/setting_table.hpp"
 
 #include <CLI/App.hpp>
 
@@ -17,6 +17,10 @@ enum class action {
   requeue_dead_letters,  // --requeue-dead-letters
   print_sample_events,   // --sample-events
 };
+
+// Every key of the propagator, one row each: the source of its flags, --help, defaults and its
+// part of .env.example.
+const runtime::setting_table<config>& propagator_settings();
 
 class propagator_cli {
  public:

@@ -9,20 +9,15 @@
 #include "propagator/signal_watcher.hpp"
 #include "propagator/spool.hpp"
 #include "runtime/log.hpp"
+#include "runtime/random.hpp"
 #include "runtime/settings.hpp"
 
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <random>
 
 namespace evs::propagator {
 namespace {
-
-std::uint64_t random_seed() {
-  std::random_device device;
-  return (static_cast<std::uint64_t>(device()) << 32) ^ device();
-}
 
 // Opening the spool is part of start-up: a failure is a configuration problem (exit 2).
 std::unique_ptr<spool> open_spool(const config& cfg, spool::mode mode) {
@@ -50,15 +45,15 @@ int run_propagator(const config& cfg) {
   stop_signal stop;
   signal_watcher watcher{stop};
 
-  event_source source{load_templates(cfg.events_file), cfg.order, random_seed()};
+  event_source source{load_templates(cfg.events_file), cfg.order, runtime::random_seed()};
   const auto store = open_spool(cfg, spool::mode::owner);
   try {
     curl_sender out{cfg.api_url, cfg.api_token, [&stop] { return stop.aborted(); },
                     cfg.api_ca_file};
-    steady_clock_source steady;
-    core::system_time_source wall;
-    std_random_source random{random_seed()};
-    scheduler loop{cfg, {*store, source, out, steady, wall, random, stop, random_seed()}};
+    const runtime::system_clock time;
+    stop_signal_waiter pause;
+    runtime::seeded_random random{runtime::random_seed()};
+    scheduler loop{cfg, {*store, source, out, time, pause, random, stop, runtime::random_seed()}};
     loop.run();
     return 0;
   } catch (const std::exception& e) {

@@ -16,8 +16,8 @@ namespace {
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
 
-clock::duration seconds_to_duration(double seconds) {
-  return duration_cast<clock::duration>(std::chrono::duration<double>{seconds});
+scheduler::duration seconds_to_duration(double seconds) {
+  return duration_cast<scheduler::duration>(std::chrono::duration<double>{seconds});
 }
 
 std::chrono::milliseconds to_ms(double seconds) {
@@ -35,7 +35,7 @@ std::string fixed(double value, int decimals) {
   return buffer;
 }
 
-double seconds_between(clock::time_point from, clock::time_point to) {
+double seconds_between(scheduler::time_point from, scheduler::time_point to) {
   return std::chrono::duration<double>{to - from}.count();
 }
 
@@ -58,8 +58,8 @@ scheduler::scheduler(const config& cfg, scheduler_deps deps)
     : cfg_{cfg},
       deps_{deps},
       backoff_{policy_of(cfg), deps.random},
-      id_rng_{deps.id_seed},
-      interval_{std::max(seconds_to_duration(cfg.interval_seconds), clock::duration{1})},
+      id_random_{deps.id_seed},
+      interval_{std::max(seconds_to_duration(cfg.interval_seconds), scheduler::duration{1})},
       send_limit_{cfg.max_batch} {}
 
 bool scheduler::generation_open() const {
@@ -68,7 +68,7 @@ bool scheduler::generation_open() const {
 
 run_stats scheduler::run() {
   auto& store = deps_.store;
-  start_ = deps_.steady.now();
+  start_ = deps_.time.steady_now();
   next_tick_ = next_attempt_ = last_status_ = start_;
   next_status_ = start_ + seconds_to_duration(cfg_.status_interval_seconds);
   const std::size_t resumed = store.pending();
@@ -89,7 +89,7 @@ run_stats scheduler::run() {
   std::string_view reason = "stopped";
   for (;;) {
     const int stop_level = deps_.stop.level();
-    auto now = deps_.steady.now();
+    auto now = deps_.time.steady_now();
     if (stop_level >= 1 && !draining_) {
       draining_ = true;
       drain_deadline_ = now + seconds_to_duration(cfg_.shutdown_timeout_seconds);
@@ -121,9 +121,9 @@ run_stats scheduler::run() {
     if (generation_open() && cfg_.interval_seconds > 0) wake = std::min(wake, next_tick_);
     if (store.pending() > 0) wake = std::min(wake, next_attempt_);
     if (draining_) wake = std::min(wake, drain_deadline_);
-    deps_.steady.sleep_until(wake, deps_.stop, stop_level);
+    deps_.pause.sleep_until(wake, deps_.stop, stop_level);
   }
-  report_summary(deps_.steady.now(), reason);
+  report_summary(deps_.time.steady_now(), reason);
   stats_.pending = store.pending();
   return stats_;
 }
@@ -171,10 +171,12 @@ std::size_t scheduler::generate(std::size_t wanted) {
   std::vector<spooled_event> events;
   events.reserve(wanted);
   for (std::size_t i = 0; i < wanted; ++i) {
-    const auto now_us = deps_.wall.now_us();
+    const auto now_us = deps_.time.wall_now_us();
     const auto& t = deps_.source.next();
-    events.push_back({0, core::make_uuid_v7(now_us / 1000, id_rng_), t.event_type, t.payload_json,
-                      core::format_rfc3339(now_us), now_us});
+    // The id's time part and occurred_at are the same instant.
+    const auto random_a = id_random_.bits();
+    const auto id = core::make_uuid_v7(now_us / 1000, random_a, id_random_.bits());
+    events.push_back({0, id, t.event_type, t.payload_json, core::format_rfc3339(now_us), now_us});
   }
   const std::size_t stored = store.append(events);
   stats_.generated += stored;
@@ -224,19 +226,19 @@ void scheduler::deliver_once(time_point now) {
       retrying_ = false;
       ever_delivered_ = true;
       backoff_.reset();
-      next_attempt_ = deps_.steady.now();
+      next_attempt_ = deps_.time.steady_now();
       break;
     }
     case delivery_outcome::retry: {
       ++stats_.failed_attempts;
       std::optional<milliseconds> advice;
       if (result.retry_after) {
-        const auto now_unix = deps_.wall.now_us() / 1'000'000;
+        const auto now_unix = deps_.time.wall_now_us() / 1'000'000;
         if (auto s = parse_retry_after(*result.retry_after, now_unix)) advice = *s;
       }
       const auto delay = backoff_.next_delay(advice);
       retrying_ = true;
-      next_attempt_ = deps_.steady.now() + delay;
+      next_attempt_ = deps_.time.steady_now() + delay;
       log::warn(ever_delivered_ ? "delivery failed, will retry"
                                 : "endpoint not ready yet, waiting for it",
                 {{"reason", why(result)},
@@ -249,7 +251,7 @@ void scheduler::deliver_once(time_point now) {
     case delivery_outcome::error:
       on_rejected(batch, result);
       backoff_.reset();
-      next_attempt_ = deps_.steady.now();
+      next_attempt_ = deps_.time.steady_now();
       break;
   }
 }
@@ -280,7 +282,7 @@ void scheduler::on_rejected(std::span<const spooled_event> batch, const send_res
 void scheduler::dead_letter(std::span<const spooled_event> events, const send_result& result,
                             std::string_view reason) {
   deps_.store.move_to_dead_letters(events, result.http_status, result.body, reason,
-                                   deps_.wall.now_us());
+                                   deps_.time.wall_now_us());
   stats_.dead_lettered += events.size();
   log::error("events moved to dead letters", {{"status", std::to_string(result.http_status)},
                                               {"events", std::to_string(events.size())},

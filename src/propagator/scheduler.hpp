@@ -2,18 +2,17 @@
 // The run loop: generate BATCH_SIZE events every INTERVAL_SECONDS into the spool, deliver the
 // spool oldest first, back off on failures, report, and drain on stop. Everything it touches
 // is passed in, so tests drive it with a scripted sender and a clock that never sleeps.
-#include "core/time_source.hpp"
 #include "propagator/backoff.hpp"
-#include "propagator/clock.hpp"
 #include "propagator/config.hpp"
 #include "propagator/event_source.hpp"
-#include "propagator/random_source.hpp"
 #include "propagator/sender.hpp"
 #include "propagator/spool.hpp"
 #include "propagator/stop_signal.hpp"
+#include "propagator/waiter.hpp"
+#include "runtime/clock.hpp"
+#include "runtime/random.hpp"
 
 #include <cstdint>
-#include <random>
 #include <string>
 
 namespace evs::propagator {
@@ -32,21 +31,22 @@ struct scheduler_deps {
   spool& store;
   event_source& source;
   sender& out;
-  clock& steady;
-  const core::time_source& wall;  // occurred_at and the time part of event ids
-  random_source& random;          // backoff jitter
+  const runtime::clock& time;  // steady: ticks and deadlines; wall: occurred_at, event ids
+  waiter& pause;
+  runtime::random_source& random;  // backoff jitter
   stop_signal& stop;
   std::uint64_t id_seed;  // random part of event ids
 };
 
 class scheduler {
  public:
+  using time_point = runtime::clock::steady_time;
+  using duration = std::chrono::steady_clock::duration;
+
   scheduler(const config& cfg, scheduler_deps deps);
   run_stats run();
 
  private:
-  using time_point = clock::time_point;
-
   void generate_due(time_point now);
   std::size_t generate(std::size_t wanted);
   void deliver_once(time_point now);
@@ -60,10 +60,10 @@ class scheduler {
   const config& cfg_;
   scheduler_deps deps_;
   backoff backoff_;
-  std::mt19937_64 id_rng_;
+  runtime::seeded_random id_random_;
   run_stats stats_;
 
-  clock::duration interval_;
+  duration interval_;
   time_point start_{};
   time_point next_tick_{};
   time_point next_attempt_{};

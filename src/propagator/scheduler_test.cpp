@@ -29,7 +29,7 @@ class scheduler_test : public ::testing::Test {
     spool store{cfg.spool_path, cfg.spool_max_events};
     event_source source{
         {{"message", "\"hi\""}, {"user_joined", R"({"user":"bob"})"}}, pick_order::sequential, 1};
-    scheduler s{cfg, {store, source, out, steady, wall, random, stopper, 7}};
+    scheduler s{cfg, {store, source, out, steady, steady, random, stopper, 7}};
     return s.run();
   }
 
@@ -48,10 +48,9 @@ class scheduler_test : public ::testing::Test {
   }
 
   testing::temp_dir dir;
-  config cfg;
+  config cfg = default_config();
   scripted_sender out;
   testing::fake_clock steady;
-  testing::fixed_wall_time wall;
   testing::fixed_random random{0.5};
   stop_signal stop;
 };
@@ -87,14 +86,15 @@ TEST_F(scheduler_test, retries_send_the_same_event_id_with_backoff) {
   ASSERT_EQ(out.bodies.size(), 5U);
   EXPECT_EQ(unique_ids(), 1U);
   // Full jitter at 0.5 of a ceiling that doubles from 0.5 s.
-  EXPECT_EQ(steady.slept(), (std::vector<clock::duration>{250ms, 500ms, 1000ms, 2000ms}));
+  EXPECT_EQ(steady.slept(),
+            (std::vector<testing::fake_clock::duration>{250ms, 500ms, 1000ms, 2000ms}));
 }
 
 TEST_F(scheduler_test, retry_after_is_honoured) {
   cfg.count = 1;
   out.script = {answer(429, "", "7"), answer(503, "", "2")};
-  std::vector<clock::time_point> sent;
-  out.on_request = [&](std::size_t) { sent.push_back(steady.now()); };
+  std::vector<runtime::clock::steady_time> sent;
+  out.on_request = [&](std::size_t) { sent.push_back(steady.steady_now()); };
   run();
   ASSERT_EQ(sent.size(), 3U);
   EXPECT_EQ(sent[1] - sent[0], 7s);  // status lines in between do not shorten the wait
@@ -195,13 +195,13 @@ TEST_F(scheduler_test, stop_keeps_undelivered_events_after_the_shutdown_timeout)
   out.on_request = [&](std::size_t n) {
     if (n == 3) stop.request();
   };
-  const auto start = steady.now();
+  const auto start = steady.steady_now();
   const auto stats = run();
   EXPECT_GT(stats.pending, 0U);
   EXPECT_EQ(spool_pending(), stats.pending);
   EXPECT_EQ(stats.delivered, 0U);
   // Bounded: stops at the deadline, and no request outlives it.
-  EXPECT_LT(steady.now() - start, 20s);
+  EXPECT_LT(steady.steady_now() - start, 20s);
   EXPECT_LE(out.timeouts.back(), 10'000ms);
   const auto generated_before_stop = stats.generated;
   EXPECT_LE(generated_before_stop, 5U);

@@ -33,8 +33,8 @@ std::optional<std::string> settings::optional_text(const std::string& key) const
   return value;
 }
 
-std::int64_t settings::integer(const std::string& key, std::int64_t min, std::int64_t max) const {
-  const auto& value = values_.at(key);
+std::int64_t parse_integer(const std::string& key, const std::string& value, std::int64_t min,
+                           std::int64_t max) {
   std::int64_t parsed = 0;
   const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
   if (ec != std::errc{} || ptr != value.data() + value.size() || parsed < min || parsed > max)
@@ -43,8 +43,7 @@ std::int64_t settings::integer(const std::string& key, std::int64_t min, std::in
   return parsed;
 }
 
-double settings::number(const std::string& key, double min, double max) const {
-  const auto& value = values_.at(key);
+double parse_number(const std::string& key, const std::string& value, double min, double max) {
   double parsed = 0;
   const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
   if (ec != std::errc{} || ptr != value.data() + value.size() || !(parsed >= min && parsed <= max))
@@ -53,33 +52,50 @@ double settings::number(const std::string& key, double min, double max) const {
   return parsed;
 }
 
-std::string settings::choice(const std::string& key,
-                             std::initializer_list<const char*> choices) const {
-  const auto& value = values_.at(key);
+std::string parse_choice(const std::string& key, const std::string& value,
+                         const std::vector<std::string_view>& choices) {
   std::string allowed;
-  for (const char* c : choices) {
-    std::string candidate{c};
+  for (const auto candidate : choices) {
     if (std::equal(candidate.begin(), candidate.end(), value.begin(), value.end(),
                    [](char a, char b) {
                      return std::tolower(static_cast<unsigned char>(a)) ==
                             std::tolower(static_cast<unsigned char>(b));
                    }))
-      return candidate;
-    allowed += allowed.empty() ? candidate : ", " + candidate;
+      return std::string{candidate};
+    allowed += allowed.empty() ? std::string{candidate} : ", " + std::string{candidate};
   }
   throw config_error(key + ": must be one of " + allowed + ", got '" + value + "'");
 }
 
+std::int64_t settings::integer(const std::string& key, std::int64_t min, std::int64_t max) const {
+  return parse_integer(key, values_.at(key), min, max);
+}
+
+double settings::number(const std::string& key, double min, double max) const {
+  return parse_number(key, values_.at(key), min, max);
+}
+
+std::string settings::choice(const std::string& key,
+                             std::initializer_list<const char*> choices) const {
+  return parse_choice(key, values_.at(key), {choices.begin(), choices.end()});
+}
+
 log_settings read_log_settings(const settings& s) {
   log_settings out;
-  out.format =
-      s.choice("LOG_FORMAT", {"text", "json"}) == "json" ? log::format::json : log::format::text;
-  const auto level = s.choice("LOG_LEVEL", {"debug", "info", "warn", "error"});
-  out.level = level == "debug"   ? log::level::debug
-              : level == "warn"  ? log::level::warn
-              : level == "error" ? log::level::error
-                                 : log::level::info;
+  out.format = log_format_named(s.choice("LOG_FORMAT", {"text", "json"}));
+  out.level = log_level_named(s.choice("LOG_LEVEL", {"debug", "info", "warn", "error"}));
   return out;
+}
+
+log::format log_format_named(const std::string& name) {
+  return name == "json" ? log::format::json : log::format::text;
+}
+
+log::level log_level_named(const std::string& name) {
+  return name == "debug"   ? log::level::debug
+         : name == "warn"  ? log::level::warn
+         : name == "error" ? log::level::error
+                           : log::level::info;
 }
 
 }  // namespace evs::runtime

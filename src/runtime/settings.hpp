@@ -12,6 +12,8 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace evs::runtime {
 
@@ -39,6 +41,13 @@ class settings {
   std::map<std::string, std::string> values_;
 };
 
+// The checks behind the typed getters, on a value from anywhere (a table's default, say).
+std::int64_t parse_integer(const std::string& key, const std::string& value, std::int64_t min,
+                           std::int64_t max);
+double parse_number(const std::string& key, const std::string& value, double min, double max);
+std::string parse_choice(const std::string& key, const std::string& value,
+                         const std::vector<std::string_view>& choices);
+
 // "DB_PATH" -> "--db-path"
 std::string flag_name(const std::string& key);
 
@@ -48,5 +57,8 @@ struct log_settings {
   log::level level = log::level::info;
 };
 log_settings read_log_settings(const settings& s);
+// A LOG_FORMAT / LOG_LEVEL choice (as declared) as the logger's type.
+log::format log_format_named(const std::string& name);
+log::level log_level_named(const std::string& name);
 
 }  // namespace evs::runtime

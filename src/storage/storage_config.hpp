@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace evs::storage {
 
@@ -11,13 +12,31 @@ struct sqlite_config {
   std::size_t read_connections = 4;
 };
 
+// One libpq connection keyword and its value, passed to PQconnectdbParams as they are: no
+// quoting, so spaces, quotes and backslashes in a password cannot change what libpq reads.
+struct connection_param {
+  std::string keyword;
+  std::string value;
+};
+
 struct postgres_config {
-  std::string conninfo;  // a libpq connection string or postgresql:// URI
+  std::vector<connection_param> params;
+  // libpq reads the first `dbname` as a postgresql:// URL or a "key=value ..." string and
+  // expands it (a DATABASE_URL); without this it is a database name and nothing more.
+  bool expand_dbname = false;
   std::size_t write_connections = 4;
   std::size_t read_connections = 4;
-  // The setting the conninfo came from, named in start-up errors.
+  // The setting the connection came from, named in start-up errors.
   std::string setting = "DB_HOSTNAME/DATABASE_URL";
 };
+
+// A postgresql:// URL (or a libpq connection string), expanded by libpq.
+inline postgres_config postgres_from_url(std::string url) {
+  postgres_config config;
+  config.params.push_back({"dbname", std::move(url)});
+  config.expand_dbname = true;
+  return config;
+}
 
 using storage_config = std::variant<sqlite_config, postgres_config>;
 

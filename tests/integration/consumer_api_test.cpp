@@ -495,6 +495,34 @@ TEST_P(ConsumerApi, ServerAssignsUuidV7WhenEventIdIsAbsent) {
   EXPECT_TRUE(ids.contains(std::string{created.at("event_id").as_string()}));
 }
 
+// Half an hour ahead of the system clock (the test tokens are valid for an hour), so the ids
+// show which clock they came from.
+class clock_ahead final : public runtime::clock {
+ public:
+  clock_ahead()
+      : wall_{std::chrono::time_point_cast<std::chrono::milliseconds>(
+            std::chrono::system_clock::now() + std::chrono::minutes{30})} {}
+  wall_time wall_now() const override { return wall_; }
+  steady_time steady_now() const override { return std::chrono::steady_clock::now(); }
+
+ private:
+  wall_time wall_;
+};
+
+TEST_P(ConsumerApi, ServerAssignedIdsTakeTheirTimeFromTheInjectedClock) {
+  const clock_ahead clock;
+  test_server_options options;
+  options.clock = &clock;
+  start(options);
+  EXPECT_EQ(ingest(event_body("")).json(), parse(ingest_reply(1, 0)));
+  const auto items = list_everything();
+  ASSERT_EQ(items.size(), 1U);
+  const std::string id{items[0].at("event_id").as_string()};
+  const auto id_ms = std::stoll(id.substr(0, 8) + id.substr(9, 4), nullptr, 16);
+  EXPECT_EQ(id_ms, clock.wall_now_ms()) << id;
+  server_.reset();  // before the clock goes away
+}
+
 // --- CRUD -------------------------------------------------------------------------------
 
 TEST_P(ConsumerApi, CreateReadUpdateDelete) {

@@ -107,7 +107,7 @@ TEST(LoadBalancer, TwoConsumersBehindNginxStoreEveryEventOnce) {
   ASSERT_NE(pg, backends.end());
   std::unique_ptr<test_database> db;
   ASSERT_NO_THROW(db = std::make_unique<test_database>(*pg));
-  const auto url = std::get<storage::postgres_config>(db->config()).conninfo;
+  const auto url = std::get<storage::postgres_config>(db->config()).params.at(0).value;
 
   temp_dir dir{"evs-lb"};
   consumer_process a{EVS_CONSUMER_BINARY, dir / "a.log", {{"DATABASE_URL", url}}};

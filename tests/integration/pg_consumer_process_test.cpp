@@ -41,7 +41,7 @@ backend postgres_backend() {
 }
 
 std::string postgres_url(const test_database& db) {
-  return std::get<storage::postgres_config>(db.config()).conninfo;
+  return std::get<storage::postgres_config>(db.config()).params.at(0).value;
 }
 
 // Four write connections and `settings`, on top of consumer_environment() (which drops the

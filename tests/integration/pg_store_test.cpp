@@ -28,13 +28,11 @@ backend postgres_backend() {
 }
 
 std::string conninfo_of(const test_database& db) {
-  return std::get<storage::postgres_config>(db.config()).conninfo;
+  return std::get<storage::postgres_config>(db.config()).params.at(0).value;
 }
 
 storage::postgres_config config_for(std::string conninfo) {
-  storage::postgres_config config;
-  config.conninfo = std::move(conninfo);
-  return config;
+  return storage::postgres_from_url(std::move(conninfo));
 }
 
 // The server as DB_* names it, with one setting changed.
@@ -105,6 +103,59 @@ TEST(PostgresStore, BadPasswordFailsStartupWithAOneLineMessage) {
   EXPECT_NE(message.find("password authentication failed"), std::string::npos) << message;
   EXPECT_EQ(message.find('\n'), std::string::npos) << message;
   EXPECT_EQ(message.find(required_env("DB_PASSWORD")), std::string::npos);
+}
+
+// Sets the test user's password for the lifetime of the object (the test server lets a user
+// change its own password, not create roles), and puts DB_PASSWORD back afterwards.
+class password_change {
+ public:
+  password_change(admin_connection& admin, const std::string& password) : admin_{admin} {
+    set(password);
+  }
+  ~password_change() {
+    try {
+      set(required_env("DB_PASSWORD"));
+    } catch (const std::exception&) {
+      // Nothing to do: the next connection attempt will say what went wrong.
+    }
+  }
+  password_change(const password_change&) = delete;
+  password_change& operator=(const password_change&) = delete;
+
+ private:
+  void set(const std::string& password) {
+    admin_.scalar(admin_
+                      .scalar("SELECT format('ALTER ROLE %I PASSWORD %L', current_user, $1::text)",
+                              {password})
+                      .c_str());
+  }
+  admin_connection& admin_;
+};
+
+// Keyword/value parameters reach the server as they are: no quoting to get wrong.
+TEST(PostgresStore, PasswordWithSpacesQuotesAndBackslashesConnects) {
+  test_database db{postgres_backend()};
+  admin_connection admin{conninfo_of(db)};
+  const std::string password = R"(it's a "pass" word\ with = signs \' and 'quotes')";
+  storage::postgres::connect_options options;
+  options.params = {{"host", required_env("DB_HOSTNAME")},
+                    {"port", required_env("DB_PORT")},
+                    {"user", required_env("DB_USER")},
+                    {"password", password},
+                    {"dbname", required_env("DB_DATASET")}};
+  std::string error;
+  {
+    const password_change changed{admin, password};
+    try {
+      const storage::postgres::connection conn{options};
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    options.params[3].value = "it's a";
+    EXPECT_THROW(storage::postgres::connection{options}, storage::postgres::pg_error)
+        << "the server checks the password, so the first connection proved it arrived whole";
+  }
+  EXPECT_EQ(error, "");
 }
 
 TEST(PostgresStore, UnknownDatabaseFailsStartup) {

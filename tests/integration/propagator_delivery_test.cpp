@@ -52,7 +52,7 @@ class PropagatorDelivery : public ::testing::Test {
     event_source source{load_templates(""), pick_order::sequential, 1};
     curl_sender http{cfg.api_url, cfg.api_token, [this] { return stop.aborted(); }};
     sender& out = wrap ? wrap(http) : http;
-    scheduler s{cfg, {store, source, out, steady, wall, random, stop, 11}};
+    scheduler s{cfg, {store, source, out, steady, steady, random, stop, 11}};
     return s.run();
   }
 
@@ -64,9 +64,8 @@ class PropagatorDelivery : public ::testing::Test {
   spool reader() { return spool{cfg.spool_path, 100, spool::mode::reader}; }
 
   test::temp_dir dir;
-  config cfg;
+  config cfg = default_config();
   testing::fake_clock steady;
-  testing::fixed_wall_time wall;
   testing::fixed_random random{0.5};
   stop_signal stop;
 };
@@ -115,7 +114,7 @@ TEST_F(PropagatorDelivery, RetryAfterIsHonoured) {
   const auto stats = run(server.url());
   EXPECT_EQ(stats.delivered, 1U);
   // With jitter alone the waits would be 0.25 s and 0.5 s.
-  EXPECT_EQ(steady.slept(), (std::vector<clock::duration>{3s, 12s}));
+  EXPECT_EQ(steady.slept(), (std::vector<testing::fake_clock::duration>{3s, 12s}));
   expect_exactly_once(server.deliveries(), 1);
 }
 

@@ -70,11 +70,12 @@ test_database::test_database(const backend& b) : config_{b.config()} {
     return;
   }
   auto& pg = std::get<storage::postgres_config>(config_);
-  admin_conninfo_ = pg.conninfo;
+  auto& url = pg.params.at(0).value;  // the one dbname of postgres_from_url
+  admin_conninfo_ = url;
   schema_ = unique_schema_name();
   const auto conn = pg_connect(admin_conninfo_);
   pg_exec(conn.get(), "CREATE SCHEMA " + schema_);
-  pg.conninfo = with_search_path(admin_conninfo_, schema_);
+  url = with_search_path(admin_conninfo_, schema_);
 }
 
 test_database::~test_database() {
@@ -116,7 +117,7 @@ void test_database::reject_event_type(const std::string& event_type) {
     }
     return;
   }
-  const auto conn = pg_connect(std::get<storage::postgres_config>(config_).conninfo);
+  const auto conn = pg_connect(std::get<storage::postgres_config>(config_).params.at(0).value);
   std::unique_ptr<char, decltype(&PQfreemem)> literal{
       PQescapeLiteral(conn.get(), event_type.c_str(), event_type.size()), &PQfreemem};
   pg_exec(conn.get(), "ALTER TABLE events ADD CONSTRAINT evs_test_reject CHECK (event_type <> " +

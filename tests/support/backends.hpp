@@ -30,7 +30,8 @@ inline std::vector<backend> all_backends() {
       {"sqlite", [] { return storage::storage_config{storage::sqlite_config{""}}; }},
       {"postgres",
        [] {
-         return storage::storage_config{storage::postgres_config{required_env("EVS_TEST_PG_URL")}};
+         return storage::storage_config{
+             storage::postgres_from_url(required_env("EVS_TEST_PG_URL"))};
        }},
   };
 }

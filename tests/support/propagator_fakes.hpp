@@ -1,10 +1,10 @@
 #pragma once
 // Test doubles for the propagator's injected parts: time that advances only when asked,
 // chosen random numbers, a scripted sender, and a temporary folder. Tests only.
-#include "core/time_source.hpp"
-#include "propagator/clock.hpp"
-#include "propagator/random_source.hpp"
 #include "propagator/sender.hpp"
+#include "propagator/waiter.hpp"
+#include "runtime/clock.hpp"
+#include "runtime/random.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -20,11 +20,15 @@
 
 namespace evs::propagator::testing {
 
-// Sleeping jumps straight to the deadline; every requested sleep is recorded.
-class fake_clock final : public clock {
+// Steady time that moves only when slept on or advanced: sleeping jumps straight to the
+// deadline, and every requested sleep is recorded. Wall time stands still at 2024-05-01.
+class fake_clock final : public runtime::clock, public waiter {
  public:
-  time_point now() const override { return now_; }
-  void sleep_until(time_point deadline, stop_signal& stop, int seen) override {
+  using duration = std::chrono::steady_clock::duration;
+
+  wall_time wall_now() const override { return wall_time{std::chrono::seconds{1'714'566'600}}; }
+  steady_time steady_now() const override { return now_; }
+  void sleep_until(steady_time deadline, stop_signal& stop, int seen) override {
     if (stop.level() != seen) return;
     if (++sleeps_ > 1'000'000) throw std::runtime_error("fake_clock: the loop never ends");
     slept_.push_back(deadline - now_);
@@ -34,21 +38,15 @@ class fake_clock final : public clock {
   const std::vector<duration>& slept() const { return slept_; }
 
  private:
-  time_point now_ = time_point{} + std::chrono::hours{1};
+  steady_time now_ = steady_time{} + std::chrono::hours{1};
   std::size_t sleeps_ = 0;
   std::vector<duration> slept_;
 };
 
-class fixed_wall_time final : public core::time_source {
- public:
-  std::chrono::system_clock::time_point now() const override {
-    return std::chrono::system_clock::time_point{std::chrono::seconds{1'714'566'600}};
-  }
-};
-
-class fixed_random final : public random_source {
+class fixed_random final : public runtime::random_source {
  public:
   explicit fixed_random(double value = 0.5) : value_{value} {}
+  std::uint64_t bits() override { return static_cast<std::uint64_t>(value_ * 0x1.0p64); }
   double uniform() override { return value_; }
   void set(double value) { value_ = value; }
 

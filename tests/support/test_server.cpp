@@ -1,7 +1,6 @@
 #include "support/test_server.hpp"
 
 #include "auth/token_verifier.hpp"
-#include "core/time_source.hpp"
 #include "server/http_server.hpp"
 #include "storage/store_factory.hpp"
 #include "support/tokens.hpp"
@@ -26,7 +25,9 @@ struct test_server::parts {
       : store{storage::open_event_store(o.storage)},
         writer{*store, o.writer},
         verifier{std::string{test_secret}, auth::jwt_algorithm::hs256},
-        api{*store, writer, verifier, clock, api_options_for(o)},
+        api{*store,   writer,
+            verifier, o.clock != nullptr ? *o.clock : system_clock,
+            random,   api_options_for(o)},
         server{o.server, api},
         thread{[this] { server.run(); }} {}
 
@@ -39,7 +40,8 @@ struct test_server::parts {
   std::unique_ptr<storage::event_store> store;
   consumer::batch_writer writer;
   auth::token_verifier verifier;
-  core::system_time_source clock;
+  runtime::system_clock system_clock;
+  runtime::system_random random;
   consumer::event_api api;
   server::http_server server;
   std::thread thread;

@@ -3,6 +3,7 @@
 // server, listening on a free 127.0.0.1 port. Stopped and drained by the destructor.
 #include "consumer/batch_writer.hpp"
 #include "consumer/event_api.hpp"
+#include "runtime/clock.hpp"
 #include "server/server_config.hpp"
 #include "storage/storage_config.hpp"
 
@@ -16,6 +17,7 @@ struct test_server_options {
   consumer::api_options api;  // limits, retry_after; max_body_bytes follows server
   consumer::batch_writer_config writer;
   server::server_config server = defaults();
+  const runtime::clock* clock = nullptr;  // what the consumer takes for "now"; null: the system's
 
   static server::server_config defaults() {
     server::server_config s;

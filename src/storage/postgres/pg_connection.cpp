@@ -4,7 +4,6 @@
 
 #include <poll.h>
 
-#include <array>
 #include <charconv>
 #include <string>
 
@@ -86,39 +85,40 @@ std::string describe_target(PGconn* conn) {
 
 namespace {
 
-// Keywords before "dbname" are defaults that the expanded conninfo overrides; those after it
-// are forced. UTF8 keeps payloads byte-for-byte.
+// Our defaults come first and the user's parameters after them, so that the user's win (libpq
+// keeps the last value of a keyword, and an expanded `dbname` overrides what came before it);
+// UTF8 comes last because it is not negotiable: payloads must stay byte for byte.
 class connect_params {
  public:
-  explicit connect_params(const connect_options& options)
-      : connect_timeout_{std::to_string(options.connect_timeout.count())},
-        keepalive_idle_{std::to_string(options.keepalive_idle.count())},
-        tcp_user_timeout_{std::to_string(options.tcp_user_timeout.count())},
-        values_{connect_timeout_.c_str(),
-                "1",
-                keepalive_idle_.c_str(),
-                "5",
-                "3",
-                tcp_user_timeout_.c_str(),
-                options.application_name.c_str(),
-                options.conninfo.c_str(),
-                "UTF8",
-                nullptr} {}
+  explicit connect_params(const connect_options& options) {
+    add("connect_timeout", std::to_string(options.connect_timeout.count()));
+    add("keepalives", "1");
+    add("keepalives_idle", std::to_string(options.keepalive_idle.count()));
+    add("keepalives_interval", "5");
+    add("keepalives_count", "3");
+    add("tcp_user_timeout", std::to_string(options.tcp_user_timeout.count()));
+    add("application_name", options.application_name);
+    for (const auto& p : options.params) add(p.keyword, p.value);
+    add("client_encoding", "UTF8");
+    for (const auto& p : owned_) {
+      keywords_.push_back(p.keyword.c_str());
+      values_.push_back(p.value.c_str());
+    }
+    keywords_.push_back(nullptr);
+    values_.push_back(nullptr);
+  }
 
   const char* const* keywords() const noexcept { return keywords_.data(); }
   const char* const* values() const noexcept { return values_.data(); }
 
  private:
-  static constexpr std::array<const char*, 10> keywords_ = {
-      "connect_timeout",  "keepalives",
-      "keepalives_idle",  "keepalives_interval",
-      "keepalives_count", "tcp_user_timeout",
-      "application_name", "dbname",
-      "client_encoding",  nullptr};
-  std::string connect_timeout_;
-  std::string keepalive_idle_;
-  std::string tcp_user_timeout_;
-  std::array<const char*, 10> values_;
+  void add(std::string keyword, std::string value) {
+    owned_.push_back({std::move(keyword), std::move(value)});
+  }
+
+  std::vector<connection_param> owned_;
+  std::vector<const char*> keywords_;
+  std::vector<const char*> values_;
 };
 
 // libpq prints server notices to stderr by default, which would break the log format.
@@ -130,12 +130,12 @@ void log_notice(void*, const char* message) {
 
 PGPing ping_server(const connect_options& options) {
   const connect_params params{options};
-  return PQpingParams(params.keywords(), params.values(), 1);
+  return PQpingParams(params.keywords(), params.values(), options.expand_dbname ? 1 : 0);
 }
 
 connection::connection(const connect_options& options) {
   const connect_params params{options};
-  conn_ = PQconnectdbParams(params.keywords(), params.values(), 1);
+  conn_ = PQconnectdbParams(params.keywords(), params.values(), options.expand_dbname ? 1 : 0);
   if (conn_ == nullptr)
     throw pg_error("out of memory allocating a PostgreSQL connection", "", true);
   if (PQstatus(conn_) != CONNECTION_OK) {

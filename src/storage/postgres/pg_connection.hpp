@@ -1,6 +1,8 @@
 #pragma once
 // RAII owners of PGconn* and PGresult*, with the few helpers the store needs. Every statement
 // goes through bound parameters; SQL text never contains data.
+#include "storage/storage_config.hpp"
+
 #include <libpq-fe.h>
 
 #include <chrono>
@@ -84,9 +86,10 @@ class query_result {
 };
 
 // Defaults that keep a dead or unreachable server from hanging a call; the user's
-// connection string may override each of them.
+// connection parameters may override each of them.
 struct connect_options {
-  std::string conninfo;
+  std::vector<connection_param> params;
+  bool expand_dbname = false;  // see postgres_config
   std::chrono::seconds connect_timeout{5};
   std::chrono::seconds keepalive_idle{10};
   std::chrono::milliseconds tcp_user_timeout{15000};

@@ -131,7 +131,8 @@ result<core::stored_event> single_event(const query_result& rows) {
 
 connect_options options_from(const postgres_config& config) {
   connect_options options;
-  options.conninfo = config.conninfo;
+  options.params = config.params;
+  options.expand_dbname = config.expand_dbname;
   return options;
 }
 
