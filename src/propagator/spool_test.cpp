@@ -251,7 +251,9 @@ TEST(spool, duplicate_event_id_is_refused_whole) {
 }
 
 // A spool written before the schema had a version table (tables created with IF NOT EXISTS,
-// marked only with PRAGMA user_version = 1) opens with its events and dead letters.
+// marked only with PRAGMA user_version = 1) opens with its events and dead letters. The SQL is
+// a copy of that release's on purpose: it must keep describing files already on disks when
+// the migration steps move on.
 TEST(spool, opens_a_spool_from_before_schema_versions) {
   temp_dir dir;
   const auto path = (dir / "spool.db").string();

@@ -17,7 +17,8 @@ using evs::sqlite::connection;
 using evs::sqlite::open_mode;
 
 // A database as the first release of the store wrote it: its schema SQL, its version record,
-// one event.
+// one event. The SQL is a copy on purpose: it must keep describing files already on disks
+// when the migration steps move on.
 void write_first_release_database(const std::string& path) {
   connection db{path, open_mode::read_write_create};
   db.exec(R"sql(
