@@ -84,8 +84,8 @@ std::int64_t connection::last_insert_rowid() const noexcept {
 
 bool connection::in_transaction() const noexcept { return sqlite3_get_autocommit(db_) == 0; }
 
-void connection::run(control statement) {
-  const auto index = static_cast<std::size_t>(statement);
+void connection::run(control which) {
+  const auto index = static_cast<std::size_t>(which);
   auto*& stmt = control_[index];
   const char* sql = control_sql[index];
   if (stmt == nullptr) {

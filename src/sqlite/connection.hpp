@@ -52,7 +52,7 @@ class connection {
   friend class transaction;
   // BEGIN IMMEDIATE, COMMIT and ROLLBACK, prepared once: a writer runs them for every commit.
   enum class control { begin_immediate, commit, rollback };
-  void run(control statement);
+  void run(control which);
 
   sqlite3* db_ = nullptr;
   std::array<sqlite3_stmt*, 3> control_{};
