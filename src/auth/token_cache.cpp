@@ -9,10 +9,14 @@ verified_token token_cache::verify_header(std::string_view authorization, std::i
   {
     const std::lock_guard lock{mutex_};
     if (const auto it = entries_.find(authorization); it != entries_.end()) {
-      if (it->second.expires_at == 0 || now < it->second.expires_at) return it->second;
+      if (it->second.expires_at == 0 || now < it->second.expires_at) {
+        hits_.fetch_add(1, std::memory_order_relaxed);
+        return it->second;
+      }
       entries_.erase(it);
     }
   }
+  misses_.fetch_add(1, std::memory_order_relaxed);
   auto verified = verifier_.verify_header(authorization, now);
   if (verified.status == token_status::ok) {
     const std::lock_guard lock{mutex_};

@@ -38,6 +38,19 @@ TEST(TokenCacheTest, RepeatedTokenGetsTheSameAnswer) {
   }
 }
 
+TEST(TokenCacheTest, RepeatedTokenIsVerifiedOnlyOnce) {
+  const token_verifier verifier{std::string{secret}, jwt_algorithm::hs256};
+  token_cache cache{verifier};
+  const auto first = bearer(std::nullopt, "first");
+  const auto second = bearer(std::nullopt, "second");
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(cache.verify_header(first, now).subject, "first");
+    EXPECT_EQ(cache.verify_header(second, now).subject, "second");
+  }
+  EXPECT_EQ(cache.misses(), 2U);  // the verifier ran once per token
+  EXPECT_EQ(cache.hits(), 4U);
+}
+
 TEST(TokenCacheTest, CachedTokenStillExpires) {
   const token_verifier verifier{std::string{secret}, jwt_algorithm::hs256};
   token_cache cache{verifier};
@@ -46,6 +59,7 @@ TEST(TokenCacheTest, CachedTokenStillExpires) {
   EXPECT_EQ(cache.verify_header(header, now + 9).status, token_status::ok);
   EXPECT_EQ(cache.verify_header(header, now + 10).status, token_status::expired);
   EXPECT_EQ(cache.verify_header(header, now + 11).status, token_status::expired);
+  EXPECT_EQ(cache.hits(), 1U);  // only at now + 9; from `exp` on, the verifier answers
 }
 
 TEST(TokenCacheTest, FailuresAreReportedEveryTime) {
@@ -59,6 +73,9 @@ TEST(TokenCacheTest, FailuresAreReportedEveryTime) {
     EXPECT_EQ(cache.verify_header("Bearer garbage", now).status, token_status::malformed);
     EXPECT_EQ(cache.verify_header("", now).status, token_status::missing);
   }
+  EXPECT_EQ(other_cache.hits() + cache.hits(), 0U);  // a failure is never remembered
+  EXPECT_EQ(other_cache.misses(), 2U);
+  EXPECT_EQ(cache.misses(), 4U);
 }
 
 TEST(TokenCacheTest, SimilarHeaderDoesNotHitTheCache) {
@@ -70,6 +87,7 @@ TEST(TokenCacheTest, SimilarHeaderDoesNotHitTheCache) {
   tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
   EXPECT_NE(cache.verify_header(tampered, now).status, token_status::ok);
   EXPECT_NE(cache.verify_header(header + "x", now).status, token_status::ok);
+  EXPECT_EQ(cache.hits(), 0U);
 }
 
 TEST(TokenCacheTest, KeepsAnsweringCorrectlyPastCapacity) {

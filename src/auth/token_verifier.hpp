@@ -1,5 +1,7 @@
 #pragma once
-// Bearer token verification with libjwt, pinned to one HMAC algorithm.
+// Bearer token verification, pinned to one HMAC algorithm. The signature is checked with
+// OpenSSL's HMAC and the claims read with Boost.JSON: libjwt 1.10 refuses a `typ` other than
+// "JWT" (pyjwt's "at+jwt") and numbers its JSON parser cannot hold, so it only mints.
 #include "auth/jwt_algorithm.hpp"
 #include "auth/scopes.hpp"
 
@@ -18,6 +20,16 @@ enum class token_status {
   wrong_algorithm,
   expired,
   not_yet_valid,
+  invalid_time_claim,  // exp or nbf not a number, or outside what a 64-bit time holds
+  unsupported_header,  // a `crit` header: extensions we do not understand (RFC 7515 4.1.11)
+  wrong_audience,      // JWT_AUDIENCE is set and `aud` does not name it
+  wrong_issuer,        // JWT_ISSUER is set and `iss` is not it
+};
+
+// Claims required when configured; empty means "not checked".
+struct token_rules {
+  std::string audience;
+  std::string issuer;
 };
 
 struct verified_token {
@@ -29,7 +41,7 @@ struct verified_token {
 
 class token_verifier {
  public:
-  token_verifier(std::string secret, jwt_algorithm algorithm);
+  token_verifier(std::string secret, jwt_algorithm algorithm, token_rules rules = {});
 
   // `authorization` is the raw header value ("Bearer <jwt>"); `now` is Unix seconds.
   verified_token verify_header(std::string_view authorization, std::int64_t now) const;
@@ -38,6 +50,7 @@ class token_verifier {
  private:
   std::string secret_;
   jwt_algorithm algorithm_;
+  token_rules rules_;
 };
 
 // The message a 401 carries for each failure.

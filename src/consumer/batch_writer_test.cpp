@@ -1,6 +1,7 @@
 #include "consumer/batch_writer.hpp"
 
 #include "storage/sqlite/sqlite_event_store.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -21,7 +22,6 @@
 namespace evs::consumer {
 namespace {
 
-namespace fs = std::filesystem;
 using storage::insert_outcome;
 
 core::new_event make_event(std::string event_id, std::string type = "test") {
@@ -166,9 +166,6 @@ class completions {
 class BatchWriterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "evs-batch-writer-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
     store_ = std::make_unique<storage::sqlite::sqlite_event_store>(
         storage::sqlite_config{(dir_ / "events.db").string(), 2});
     gated_ = std::make_unique<gated_store>(*store_);
@@ -176,7 +173,6 @@ class BatchWriterTest : public ::testing::Test {
   void TearDown() override {
     gated_.reset();
     store_.reset();
-    fs::remove_all(dir_);
   }
 
   // Closes the gate and submits request 0 (one event, `event_id`); returns once the writer has
@@ -203,7 +199,7 @@ class BatchWriterTest : public ::testing::Test {
     return page->items.size();
   }
 
-  fs::path dir_;
+  test::temp_dir dir_{"evs-batch-writer"};
   std::unique_ptr<storage::sqlite::sqlite_event_store> store_;
   std::unique_ptr<gated_store> gated_;
 };

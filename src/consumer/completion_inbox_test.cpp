@@ -39,6 +39,20 @@ TEST(CompletionInbox, RunsEveryJobOnTheContextsThreadInTheOrderDelivered) {
   EXPECT_TRUE(all_on_io_thread);
 }
 
+// The reason the inbox exists: a burst of jobs costs the I/O thread one handler, not one each.
+// io_context::run() returns how many handlers it ran.
+TEST(CompletionInbox, EachBurstIsOneHandlerOnTheContext) {
+  asio::io_context ioc;
+  auto& inbox = asio::use_service<completion_inbox>(ioc);
+  int ran = 0;
+  for (int burst = 1; burst <= 2; ++burst) {
+    for (int i = 0; i < 100; ++i) inbox.deliver(ioc.get_executor(), [&ran] { ++ran; });
+    ioc.restart();
+    EXPECT_EQ(ioc.run(), 1U) << "burst " << burst;
+    EXPECT_EQ(ran, 100 * burst);
+  }
+}
+
 TEST(CompletionInbox, JobsThatNeverRanAreDestroyedWithTheContext) {
   auto owned = std::make_shared<int>(42);
   {

@@ -23,6 +23,30 @@ std::size_t utf8_length(std::string_view s) {
       s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
+// Code points that have no place in a name: C0 and C1 controls, DEL, the line and paragraph
+// separators, and the bidi embeddings, overrides and isolates that reorder what a log reader sees.
+bool forbidden_in_name(char32_t cp) {
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+// `s` is valid UTF-8 (Boost.JSON refuses anything else), so a lead byte tells the length.
+bool has_forbidden_code_point(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto lead = static_cast<unsigned char>(s[i]);
+    const std::size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    char32_t cp = length == 1   ? lead
+                  : length == 2 ? (lead & 0x1Fu)
+                  : length == 3 ? (lead & 0x0Fu)
+                                : (lead & 0x07u);
+    for (std::size_t k = 1; k < length && i + k < s.size(); ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
+    if (forbidden_in_name(cp)) return true;
+    i += length;
+  }
+  return false;
+}
+
 bool printable_ascii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c <= 0x7E; });
 }
@@ -65,7 +89,7 @@ void check_event_type(const json::value& v, const location& at, std::vector<fiel
   } else if (length > max_event_type_chars) {
     add(errors, at.at("event_type"), "String should have at most 255 characters",
         "string_too_long");
-  } else if (std::any_of(s.begin(), s.end(), [](char c) { return c >= 0 && c < 0x20; })) {
+  } else if (has_forbidden_code_point(s)) {
     // NUL cannot be stored by PostgreSQL, and no control character belongs in a type name.
     add(errors, at.at("event_type"), "String should not contain control characters",
         "string_control_characters");

@@ -526,12 +526,21 @@ TEST(ValidationTest, ErrorBodyEscapesMessages) {
 }
 
 TEST(ValidationTest, EventTypeRejectsControlCharacters) {
-  for (const char* type : {R"("a\u0000b")", R"("line\nbreak")", R"("\u001f")"}) {
+  for (const char* type : {R"("a\u0000b")", R"("line\nbreak")", R"("\u001f")", R"("del\u007f")",
+                           R"("c1\u0080")", R"("csi\u009b[2J")", R"("\u009f")", R"("ls\u2028")",
+                           R"("ps\u2029")", R"("lre\u202a")", R"("rlo\u202e")", R"("lri\u2066")",
+                           R"("pdi\u2069")", "\"raw rlo \xE2\x80\xAE\"", "\"raw c1 \xC2\x85\""}) {
     const auto r = parse_event_batch(event_with_type(type), defaults);
     EXPECT_TRUE(r.events.empty()) << type;
     EXPECT_EQ(summary(r.errors),
               (summary_t{{R"(["body","event_type"])", "string_control_characters"}}))
         << type;
+  }
+  // Letters, marks and symbols from any script are names like any other.
+  for (const char* type : {R"("caf\u00e9")", R"("\u00a0nbsp")", R"("\u202f")", R"("\u2065")",
+                           R"("\u206a")", R"("\ud83d\ude00")", "\"\xE6\x97\xA5\xE6\x9C\xAC\""}) {
+    const auto r = parse_event_batch(event_with_type(type), defaults);
+    EXPECT_TRUE(r.errors.empty()) << type;
   }
   // Payload strings may hold anything JSON can: they are stored as escaped JSON text.
   const auto payload = parse_event_batch(event_with_payload(R"("a\u0000b")"), defaults);

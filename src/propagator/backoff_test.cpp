@@ -1,6 +1,6 @@
 #include "propagator/backoff.hpp"
 
-#include "propagator/test_fakes.hpp"
+#include "support/propagator_fakes.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@ using testing::fixed_random;
 
 constexpr backoff_policy policy{milliseconds{100}, milliseconds{1000}, milliseconds{5000}};
 
-TEST(backoff, ceiling_doubles_per_failure_up_to_the_cap) {
+TEST(Backoff, CeilingDoublesPerFailureUpToTheCap) {
   fixed_random random{0.999999};  // just under the ceiling
   backoff b{policy, random};
   const std::vector<std::int64_t> expected{100, 200, 400, 800, 1000, 1000, 1000};
@@ -20,7 +20,7 @@ TEST(backoff, ceiling_doubles_per_failure_up_to_the_cap) {
   EXPECT_EQ(b.failures(), 7);
 }
 
-TEST(backoff, full_jitter_scales_the_whole_range) {
+TEST(Backoff, FullJitterScalesTheWholeRange) {
   fixed_random random{0.0};
   backoff b{policy, random};
   EXPECT_EQ(b.next_delay().count(), 0);  // full jitter may retry at once
@@ -30,7 +30,7 @@ TEST(backoff, full_jitter_scales_the_whole_range) {
   EXPECT_EQ(b.next_delay().count(), 100);  // a quarter of 400
 }
 
-TEST(backoff, reset_starts_from_the_base_again) {
+TEST(Backoff, ResetStartsFromTheBaseAgain) {
   fixed_random random{0.999999};
   backoff b{policy, random};
   for (int i = 0; i < 5; ++i) b.next_delay();
@@ -39,7 +39,7 @@ TEST(backoff, reset_starts_from_the_base_again) {
   EXPECT_EQ(b.next_delay().count(), 100);
 }
 
-TEST(backoff, retry_after_is_a_floor) {
+TEST(Backoff, RetryAfterIsAFloor) {
   fixed_random random{0.1};
   backoff b{policy, random};
   EXPECT_EQ(b.next_delay(milliseconds{3000}).count(), 3000);  // above the cap: still honoured
@@ -48,13 +48,13 @@ TEST(backoff, retry_after_is_a_floor) {
   EXPECT_EQ(b.next_delay(milliseconds{10}).count(), 1000);  // jitter larger than the advice
 }
 
-TEST(backoff, retry_after_is_clamped) {
+TEST(Backoff, RetryAfterIsClamped) {
   fixed_random random{0.0};
   backoff b{policy, random};
   EXPECT_EQ(b.next_delay(milliseconds{3'600'000}).count(), 5000);
 }
 
-TEST(backoff, many_failures_do_not_overflow) {
+TEST(Backoff, ManyFailuresDoNotOverflow) {
   fixed_random random{0.999999};
   backoff b{policy, random};
   for (int i = 0; i < 10'000; ++i) EXPECT_LE(b.next_delay().count(), 1000);

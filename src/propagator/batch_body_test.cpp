@@ -18,7 +18,7 @@ std::vector<spooled_event> events(std::size_t n) {
   return out;
 }
 
-TEST(make_batch_body, is_a_json_array_of_events_in_order) {
+TEST(MakeBatchBody, IsAJsonArrayOfEventsInOrder) {
   auto e = events(3);
   e[1].payload_json = R"({"user":"alice","n":[1,2.5,null]})";
   const auto body = make_batch_body(e, 1 << 20);
@@ -34,7 +34,7 @@ TEST(make_batch_body, is_a_json_array_of_events_in_order) {
   EXPECT_EQ(v.as_array()[0].as_object().at("event_payload").as_string(), "hello \"world\" 0");
 }
 
-TEST(make_batch_body, stops_before_the_byte_limit) {
+TEST(MakeBatchBody, StopsBeforeTheByteLimit) {
   const auto e = events(100);
   const auto whole = make_batch_body(e, 1 << 20);
   const auto cut = make_batch_body(e, whole.json.size() / 2);
@@ -44,21 +44,21 @@ TEST(make_batch_body, stops_before_the_byte_limit) {
   EXPECT_EQ(json::parse(cut.json).as_array().size(), cut.count);
 }
 
-TEST(make_batch_body, always_carries_one_event) {
+TEST(MakeBatchBody, AlwaysCarriesOneEvent) {
   const auto e = events(2);
   const auto body = make_batch_body(e, 10);
   EXPECT_EQ(body.count, 1U);
   EXPECT_EQ(json::parse(body.json).as_array().size(), 1U);
 }
 
-TEST(reported_duplicates, reads_the_consumer_answer) {
+TEST(ReportedDuplicates, ReadsTheConsumerAnswer) {
   EXPECT_EQ(reported_duplicates(R"({"status_code":"200","accepted":3,"duplicates":2})"), 2U);
   EXPECT_EQ(reported_duplicates(R"({"status_code":"200"})"), std::nullopt);
   EXPECT_EQ(reported_duplicates("OK"), std::nullopt);
   EXPECT_EQ(reported_duplicates(""), std::nullopt);
 }
 
-TEST(rejected_positions, lists_the_blamed_events) {
+TEST(RejectedPositions, ListsTheBlamedEvents) {
   const auto body = R"({"detail":[
     {"loc":["body",3,"event_type"],"msg":"Field required","type":"missing"},
     {"loc":["body",1,"event_payload"],"msg":"too large","type":"too_long"},
@@ -66,7 +66,7 @@ TEST(rejected_positions, lists_the_blamed_events) {
   EXPECT_EQ(rejected_positions(body, 5), (std::vector<std::size_t>{1, 3}));
 }
 
-TEST(rejected_positions, blames_everything_when_unsure) {
+TEST(RejectedPositions, BlamesEverythingWhenUnsure) {
   EXPECT_TRUE(
       rejected_positions(R"({"detail":[{"loc":["body"],"msg":"x","type":"y"}]})", 5).empty());
   EXPECT_TRUE(

@@ -1,7 +1,7 @@
 #include "propagator/event_source.hpp"
 
 #include "core/validation.hpp"
-#include "propagator/test_fakes.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 namespace evs::propagator {
 namespace {
 
-TEST(bundled_events, are_all_valid_events) {
+TEST(BundledEvents, AreAllValidEvents) {
   core::validation_limits limits;
   const auto parsed = core::parse_event_batch(bundled_events_json(), limits);
   EXPECT_TRUE(parsed.errors.empty());
@@ -23,14 +23,14 @@ TEST(bundled_events, are_all_valid_events) {
   EXPECT_TRUE(types.contains("user_left"));
 }
 
-TEST(bundled_events, load_as_templates) {
+TEST(BundledEvents, LoadAsTemplates) {
   const auto templates = load_templates("");
   ASSERT_FALSE(templates.empty());
   EXPECT_EQ(templates.front().event_type, "message");
   EXPECT_EQ(templates.front().payload_json, "\"Hello everyone!\"");
 }
 
-TEST(parse_templates, json_array) {
+TEST(ParseTemplates, JsonArray) {
   const auto t = parse_templates(
       R"([{"event_type":"a","event_payload":"x"},{"event_type":"b","event_payload":{"k":[1,2]}}])");
   ASSERT_EQ(t.size(), 2U);
@@ -39,7 +39,7 @@ TEST(parse_templates, json_array) {
   EXPECT_EQ(t[1].payload_json, R"({"k":[1,2]})");
 }
 
-TEST(parse_templates, ndjson_and_single_object) {
+TEST(ParseTemplates, NdjsonAndSingleObject) {
   const auto t = parse_templates(
       "{\"event_type\":\"a\",\"event_payload\":\"x\"}\n\n"
       "{\"event_type\":\"b\",\"event_payload\":[1]}\r\n");
@@ -49,14 +49,14 @@ TEST(parse_templates, ndjson_and_single_object) {
   EXPECT_EQ(one.size(), 1U);
 }
 
-TEST(parse_templates, ignores_ids_and_timestamps) {
+TEST(ParseTemplates, IgnoresIdsAndTimestamps) {
   const auto t = parse_templates(
       R"([{"event_type":"a","event_payload":"x","event_id":"fixed","occurred_at":"nonsense"}])");
   ASSERT_EQ(t.size(), 1U);
   EXPECT_EQ(t[0].event_type, "a");
 }
 
-TEST(parse_templates, refuses_invalid_templates_naming_the_setting) {
+TEST(ParseTemplates, RefusesInvalidTemplatesNamingTheSetting) {
   const auto message = [](std::string_view text) {
     try {
       parse_templates(text);
@@ -76,22 +76,22 @@ TEST(parse_templates, refuses_invalid_templates_naming_the_setting) {
   EXPECT_NE(message("42").find("EVENTS_FILE"), std::string::npos);
 }
 
-TEST(load_templates, reads_a_file_and_names_a_missing_one) {
-  testing::temp_dir dir;
+TEST(LoadTemplates, ReadsAFileAndNamesAMissingOne) {
+  test::temp_dir dir;
   const auto path = (dir / "events.json").string();
   std::ofstream{path} << R"([{"event_type":"ping","event_payload":"pong"}])";
   EXPECT_EQ(load_templates(path).size(), 1U);
   EXPECT_THROW(load_templates((dir / "missing.json").string()), runtime::config_error);
 }
 
-TEST(event_source, sequential_goes_round_in_file_order) {
+TEST(EventSource, SequentialGoesRoundInFileOrder) {
   event_source source{{{"a", "1"}, {"b", "2"}, {"c", "3"}}, pick_order::sequential, 1};
   std::string seen;
   for (int i = 0; i < 7; ++i) seen += source.next().event_type;
   EXPECT_EQ(seen, "abcabca");
 }
 
-TEST(event_source, random_picks_every_template_eventually) {
+TEST(EventSource, RandomPicksEveryTemplateEventually) {
   event_source source{{{"a", "1"}, {"b", "2"}, {"c", "3"}}, pick_order::random, 42};
   std::set<std::string> seen;
   for (int i = 0; i < 200; ++i) seen.insert(source.next().event_type);

@@ -1,6 +1,6 @@
 #include "propagator/scheduler.hpp"
 
-#include "propagator/test_fakes.hpp"
+#include "support/propagator_fakes.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,9 +1,9 @@
 #include "propagator/spool.hpp"
 
-#include "propagator/test_fakes.hpp"
 #include "sqlite/error.hpp"
 #include "sqlite/migrations.hpp"
 #include "sqlite/statement.hpp"
+#include "support/propagator_fakes.hpp"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>

@@ -3,8 +3,9 @@
 // Retry-After cost no waiting; the HTTP exchanges are real.
 #include "propagator/curl_sender.hpp"
 #include "propagator/scheduler.hpp"
-#include "propagator/test_fakes.hpp"
-#include "propagator_test_server.hpp"
+#include "support/propagator_fakes.hpp"
+#include "support/scripted_server.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,8 +13,8 @@ namespace evs::propagator {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::scripted_reply;
-using testing::test_http_server;
+using test::scripted_reply;
+using test::scripted_server;
 using kind = scripted_reply::kind;
 
 // Starts the server on the given port before the n-th send: an endpoint that comes up late.
@@ -22,10 +23,10 @@ class late_endpoint final : public sender {
   late_endpoint(sender& inner, std::uint16_t port, std::size_t up_at)
       : inner_{inner}, port_{port}, up_at_{up_at} {}
   send_result send(std::string_view body, std::chrono::milliseconds timeout) override {
-    if (++calls_ == up_at_) server = std::make_unique<test_http_server>(port_);
+    if (++calls_ == up_at_) server = std::make_unique<scripted_server>(port_);
     return inner_.send(body, timeout);
   }
-  std::unique_ptr<test_http_server> server;
+  std::unique_ptr<scripted_server> server;
   std::size_t calls_ = 0;
 
  private:
@@ -34,9 +35,9 @@ class late_endpoint final : public sender {
   std::size_t up_at_;
 };
 
-class propagator_delivery : public ::testing::Test {
+class PropagatorDelivery : public ::testing::Test {
  protected:
-  propagator_delivery() {
+  PropagatorDelivery() {
     cfg.interval_seconds = 1;
     cfg.api_token = "test-token";
     cfg.request_timeout_seconds = 5;
@@ -62,7 +63,7 @@ class propagator_delivery : public ::testing::Test {
 
   spool reader() { return spool{cfg.spool_path, 100, spool::mode::reader}; }
 
-  testing::temp_dir dir;
+  test::temp_dir dir;
   config cfg;
   testing::fake_clock steady;
   testing::fixed_wall_time wall;
@@ -70,8 +71,8 @@ class propagator_delivery : public ::testing::Test {
   stop_signal stop;
 };
 
-TEST_F(propagator_delivery, posts_json_batches_with_the_token_over_one_connection) {
-  test_http_server server;
+TEST_F(PropagatorDelivery, PostsJsonBatchesWithTheTokenOverOneConnection) {
+  scripted_server server;
   cfg.count = 20;
   const auto stats = run(server.url());
   EXPECT_EQ(stats.delivered, 20U);
@@ -86,8 +87,8 @@ TEST_F(propagator_delivery, posts_json_batches_with_the_token_over_one_connectio
   EXPECT_EQ(reader().pending(), 0U);
 }
 
-TEST_F(propagator_delivery, server_errors_are_retried_with_the_same_events) {
-  test_http_server server;
+TEST_F(PropagatorDelivery, ServerErrorsAreRetriedWithTheSameEvents) {
+  scripted_server server;
   server.push(503, R"({"detail":"storage unavailable"})");
   server.push(500);
   server.push(408);
@@ -105,8 +106,8 @@ TEST_F(propagator_delivery, server_errors_are_retried_with_the_same_events) {
   expect_exactly_once(server.deliveries(), 3);
 }
 
-TEST_F(propagator_delivery, retry_after_is_honoured) {
-  test_http_server server;
+TEST_F(PropagatorDelivery, RetryAfterIsHonoured) {
+  scripted_server server;
   server.push(429, R"({"detail":"write queue full"})", {{"Retry-After", "3"}});
   server.push(503, R"({"detail":"storage unavailable"})", {{"Retry-After", "12"}});
   cfg.count = 1;
@@ -118,8 +119,8 @@ TEST_F(propagator_delivery, retry_after_is_honoured) {
   expect_exactly_once(server.deliveries(), 1);
 }
 
-TEST_F(propagator_delivery, other_client_errors_go_to_dead_letters_with_status_and_body) {
-  test_http_server server;
+TEST_F(PropagatorDelivery, OtherClientErrorsGoToDeadLettersWithStatusAndBody) {
+  scripted_server server;
   server.push(401, R"({"detail":"Not authenticated"})", {{"WWW-Authenticate", "Bearer"}});
   server.push(422, R"({"detail":[{"loc":["body",0,"event_type"],"msg":"bad","type":"x"}]})");
   cfg.count = 4;
@@ -137,8 +138,8 @@ TEST_F(propagator_delivery, other_client_errors_go_to_dead_letters_with_status_a
   EXPECT_EQ(reader().pending(), 0U);
 }
 
-TEST_F(propagator_delivery, a_closed_connection_is_retried) {
-  test_http_server server;
+TEST_F(PropagatorDelivery, AClosedConnectionIsRetried) {
+  scripted_server server;
   server.push(kind::close);
   server.push(kind::close);
   cfg.count = 2;
@@ -149,10 +150,10 @@ TEST_F(propagator_delivery, a_closed_connection_is_retried) {
   expect_exactly_once(server.deliveries(), 2);
 }
 
-TEST_F(propagator_delivery, a_lost_answer_is_retried_and_not_stored_twice) {
+TEST_F(PropagatorDelivery, ALostAnswerIsRetriedAndNotStoredTwice) {
   // The endpoint committed, then died before answering: the retry carries the same ids,
   // which the endpoint recognises.
-  test_http_server server;
+  scripted_server server;
   server.push(kind::commit_close);
   cfg.count = 1;
   const auto stats = run(server.url());
@@ -166,8 +167,8 @@ TEST_F(propagator_delivery, a_lost_answer_is_retried_and_not_stored_twice) {
   EXPECT_EQ(delivered.begin()->second, 2);  // sent again, recognised by its id
 }
 
-TEST_F(propagator_delivery, a_request_that_times_out_is_retried) {
-  test_http_server server;
+TEST_F(PropagatorDelivery, ARequestThatTimesOutIsRetried) {
+  scripted_server server;
   server.push(kind::hang);
   cfg.count = 1;
   cfg.request_timeout_seconds = 0.3;
@@ -177,8 +178,8 @@ TEST_F(propagator_delivery, a_request_that_times_out_is_retried) {
   expect_exactly_once(server.deliveries(), 1);
 }
 
-TEST_F(propagator_delivery, waits_for_an_endpoint_that_is_not_up_yet) {
-  const auto port = testing::unused_port();
+TEST_F(PropagatorDelivery, WaitsForAnEndpointThatIsNotUpYet) {
+  const auto port = test::unused_port();
   std::unique_ptr<late_endpoint> late;
   cfg.count = 5;
   cfg.backoff_max_seconds = 2;

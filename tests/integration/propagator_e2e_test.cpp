@@ -3,9 +3,9 @@
 // database, then the propagator is killed with SIGKILL and restarted on the same spool. Every
 // event the propagator generated must be stored exactly once.
 #include "propagator/spool.hpp"
-#include "propagator_test_server.hpp"
 #include "support/consumer_process.hpp"
 #include "support/process.hpp"
+#include "support/scripted_server.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tokens.hpp"
 #include "support/wait.hpp"
@@ -16,7 +16,6 @@
 #include <csignal>
 #include <regex>
 #include <set>
-#include <thread>
 
 namespace evs::test {
 namespace {
@@ -31,7 +30,7 @@ std::set<std::string> generated_ids(const std::string& log) {
   return ids;
 }
 
-class end_to_end : public ::testing::Test {
+class PropagatorEndToEnd : public ::testing::Test {
  protected:
   std::unique_ptr<child_process> start_consumer() {
     ++consumer_runs_;
@@ -132,12 +131,12 @@ class end_to_end : public ::testing::Test {
   temp_dir dir{"evs-prop-e2e"};
   std::filesystem::path db_path = dir / "data" / "events.db";
   // Fixed for the test: a restarted consumer must come back where the propagator sends.
-  std::uint16_t port = propagator::testing::unused_port();
+  std::uint16_t port = unused_port();
   int consumer_runs_ = 0;
   int propagator_runs_ = 0;
 };
 
-TEST_F(end_to_end, every_generated_event_is_stored_exactly_once_across_kills) {
+TEST_F(PropagatorEndToEnd, EveryGeneratedEventIsStoredExactlyOnceAcrossKills) {
   auto consumer = start_consumer();
   auto propagator = start_propagator();
   ASSERT_TRUE(stored_at_least(100)) << read_text_file(propagator_log(1));
@@ -149,7 +148,10 @@ TEST_F(end_to_end, every_generated_event_is_stored_exactly_once_across_kills) {
     const auto log = read_text_file(propagator_log(1));
     return log.find("delivery failed, will retry") != std::string::npos;
   }));
-  std::this_thread::sleep_for(2s);  // the outage itself: a few seconds of retrying
+  // The outage lasts until the propagator has failed eight times: a backlog to catch up on.
+  ASSERT_TRUE(eventually([&] {
+    return read_text_file(propagator_log(1)).find("attempt=8") != std::string::npos;
+  })) << read_text_file(propagator_log(1));
   const auto during_outage = stored();
 
   consumer = start_consumer();
@@ -177,7 +179,7 @@ TEST_F(end_to_end, every_generated_event_is_stored_exactly_once_across_kills) {
   finish_and_check(*propagator, *consumer, 2, 500);
 }
 
-TEST_F(end_to_end, a_propagator_killed_during_an_outage_resumes_its_backlog) {
+TEST_F(PropagatorEndToEnd, APropagatorKilledDuringAnOutageResumesItsBacklog) {
   auto consumer = start_consumer();
   auto propagator = start_propagator();
   ASSERT_TRUE(stored_at_least(50));

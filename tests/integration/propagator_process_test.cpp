@@ -1,8 +1,11 @@
 // event-propagator as a user runs it: a real process, its exit codes, its signals, its
 // `.env`, against a scripted HTTP server on 127.0.0.1.
 #include "propagator/spool.hpp"
-#include "propagator/test_fakes.hpp"
-#include "propagator_test_server.hpp"
+#include "support/process.hpp"
+#include "support/propagator_fakes.hpp"
+#include "support/scripted_server.hpp"
+#include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,8 +15,6 @@
 
 #include <csignal>
 #include <fstream>
-#include <sstream>
-#include <thread>
 
 #ifndef EVS_PROPAGATOR_BIN
 #error "EVS_PROPAGATOR_BIN must name the event-propagator binary"
@@ -23,24 +24,7 @@ namespace evs::propagator {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::test_http_server;
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in{path};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-template <class Predicate>
-bool eventually(Predicate done, std::chrono::milliseconds limit = 20s) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(10ms);  // polling another process: nothing to wait on
-  }
-  return true;
-}
+using test::scripted_server;
 
 // One run of the program in `dir`, with only the environment given (plus PATH).
 class process {
@@ -87,15 +71,16 @@ class process {
   int wait(std::chrono::milliseconds limit = 30s) {
     if (exited_) return code_;
     int status = 0;
-    const bool ended = eventually([&] { return ::waitpid(pid_, &status, WNOHANG) == pid_; }, limit);
+    const bool ended =
+        test::eventually([&] { return ::waitpid(pid_, &status, WNOHANG) == pid_; }, limit);
     if (!ended) return -1000;
     exited_ = true;
     code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
     return code_;
   }
 
-  std::string out() const { return read_file(out_); }
-  std::string err() const { return read_file(err_); }
+  std::string out() const { return test::read_text_file(out_); }
+  std::string err() const { return test::read_text_file(err_); }
 
  private:
   static inline int runs_ = 0;
@@ -106,9 +91,9 @@ class process {
   int code_ = 0;
 };
 
-class propagator_process : public ::testing::Test {
+class PropagatorProcess : public ::testing::Test {
  protected:
-  std::vector<std::string> env_for(const test_http_server& server,
+  std::vector<std::string> env_for(const scripted_server& server,
                                    std::vector<std::string> extra = {}) const {
     std::vector<std::string> env{"API_URL=" + server.url(),    "API_TOKEN=process-token",
                                  "SPOOL_PATH=" + spool_path(), "INTERVAL_SECONDS=0.02",
@@ -119,14 +104,12 @@ class propagator_process : public ::testing::Test {
   }
   std::string spool_path() const { return (dir / "data" / "spool.db").string(); }
   std::size_t pending() const { return spool{spool_path(), 1, spool::mode::reader}.pending(); }
-  std::size_t stored_ids(const test_http_server& server) const {
-    return server.deliveries().size();
-  }
+  std::size_t stored_ids(const scripted_server& server) const { return server.deliveries().size(); }
 
-  testing::temp_dir dir;
+  test::temp_dir dir;
 };
 
-TEST_F(propagator_process, help_and_version_exit_zero) {
+TEST_F(PropagatorProcess, HelpAndVersionExitZero) {
   process help{dir.path(), {"--help"}, {}};
   EXPECT_EQ(help.wait(), 0);
   EXPECT_NE(help.out().find("INTERVAL_SECONDS"), std::string::npos);
@@ -136,7 +119,7 @@ TEST_F(propagator_process, help_and_version_exit_zero) {
   EXPECT_EQ(version.out().rfind("event-propagator ", 0), 0U);
 }
 
-TEST_F(propagator_process, bad_configuration_exits_2_naming_the_setting) {
+TEST_F(PropagatorProcess, BadConfigurationExits2NamingTheSetting) {
   const auto one_line = [](const std::string& text) {
     return std::count(text.begin(), text.end(), '\n') == 1;
   };
@@ -154,8 +137,8 @@ TEST_F(propagator_process, bad_configuration_exits_2_naming_the_setting) {
   EXPECT_EQ(unknown.wait(), 2);
 }
 
-TEST_F(propagator_process, count_delivers_exactly_that_many_and_exits_zero) {
-  test_http_server server;
+TEST_F(PropagatorProcess, CountDeliversExactlyThatManyAndExitsZero) {
+  scripted_server server;
   process p{dir.path(), {"--count", "25", "--batch-size", "5"}, env_for(server)};
   EXPECT_EQ(p.wait(), 0) << p.err();
   EXPECT_EQ(stored_ids(server), 25U);
@@ -165,12 +148,13 @@ TEST_F(propagator_process, count_delivers_exactly_that_many_and_exits_zero) {
   EXPECT_EQ(server.requests().at(0).headers.at("authorization"), "Bearer process-token");
 }
 
-TEST_F(propagator_process, sigterm_delivers_what_is_pending_and_exits_zero) {
-  test_http_server server;
+TEST_F(PropagatorProcess, SigtermDeliversWhatIsPendingAndExitsZero) {
+  scripted_server server;
   process p{dir.path(), {}, env_for(server)};
   // A status line every STATUS_INTERVAL_SECONDS tells what is going on.
-  ASSERT_TRUE(eventually([&] { return p.err().find("status generated=") != std::string::npos; }))
-      << p.err();
+  ASSERT_TRUE(test::eventually([&] {
+    return p.err().find("status generated=") != std::string::npos;
+  })) << p.err();
   p.signal(SIGTERM);
   EXPECT_EQ(p.wait(), 0) << p.err();
   EXPECT_EQ(pending(), 0U);
@@ -179,14 +163,14 @@ TEST_F(propagator_process, sigterm_delivers_what_is_pending_and_exits_zero) {
   EXPECT_NE(p.err().find("everything delivered"), std::string::npos) << p.err();
 }
 
-TEST_F(propagator_process, sigterm_with_the_endpoint_down_keeps_events_for_the_next_run) {
+TEST_F(PropagatorProcess, SigtermWithTheEndpointDownKeepsEventsForTheNextRun) {
   std::size_t left = 0;
   {
-    test_http_server down;
+    scripted_server down;
     for (int i = 0; i < 100'000; ++i) down.push(503, R"({"detail":"storage unavailable"})");
     process p{dir.path(), {}, env_for(down, {"SHUTDOWN_TIMEOUT_SECONDS=0.3"})};
-    ASSERT_TRUE(eventually([&] { return down.requests().size() >= 5; })) << p.err();
-    ASSERT_TRUE(eventually([&] { return p.err().find("pending=3") != std::string::npos; }));
+    ASSERT_TRUE(test::eventually([&] { return down.requests().size() >= 5; })) << p.err();
+    ASSERT_TRUE(test::eventually([&] { return p.err().find("pending=3") != std::string::npos; }));
     const auto before = std::chrono::steady_clock::now();
     p.signal(SIGINT);
     EXPECT_EQ(p.wait(), 0) << p.err();
@@ -196,7 +180,7 @@ TEST_F(propagator_process, sigterm_with_the_endpoint_down_keeps_events_for_the_n
     EXPECT_GE(left, 3U);
   }
   // The next run sends them first, with the ids they were given, and nothing else.
-  test_http_server up;
+  scripted_server up;
   process again{dir.path(), {"--count", std::to_string(left)}, env_for(up)};
   EXPECT_EQ(again.wait(), 0) << again.err();
   EXPECT_EQ(stored_ids(up), left);
@@ -204,8 +188,8 @@ TEST_F(propagator_process, sigterm_with_the_endpoint_down_keeps_events_for_the_n
   EXPECT_NE(again.err().find("generated=0"), std::string::npos) << again.err();
 }
 
-TEST_F(propagator_process, dead_letters_are_listed_and_can_be_requeued) {
-  test_http_server server;
+TEST_F(PropagatorProcess, DeadLettersAreListedAndCanBeRequeued) {
+  scripted_server server;
   server.push(422, R"({"detail":[{"loc":["body",0,"event_type"],"msg":"no","type":"x"}]})");
   process p{dir.path(), {"--count", "3"}, env_for(server)};
   EXPECT_EQ(p.wait(), 0) << p.err();
@@ -227,8 +211,8 @@ TEST_F(propagator_process, dead_letters_are_listed_and_can_be_requeued) {
   EXPECT_TRUE(server.deliveries().contains(std::string{letter.at("event_id").as_string()}));
 }
 
-TEST_F(propagator_process, dot_env_fills_in_below_environment_and_flags) {
-  test_http_server server;
+TEST_F(PropagatorProcess, DotEnvFillsInBelowEnvironmentAndFlags) {
+  scripted_server server;
   std::ofstream{dir / ".env"} << "API_URL=" << server.url() << "\nAPI_TOKEN=from-dot-env\n"
                               << "SPOOL_PATH=" << spool_path() << "\nINTERVAL_SECONDS=0.01\n"
                               << "BATCH_SIZE=4\n";
@@ -244,10 +228,10 @@ TEST_F(propagator_process, dot_env_fills_in_below_environment_and_flags) {
   EXPECT_EQ(testing::scripted_sender::ids_in(server.requests().back().body).size(), 2U);
 }
 
-TEST_F(propagator_process, one_propagator_per_spool) {
-  test_http_server server;
+TEST_F(PropagatorProcess, OnePropagatorPerSpool) {
+  scripted_server server;
   process first{dir.path(), {}, env_for(server)};
-  ASSERT_TRUE(eventually([&] { return !server.requests().empty(); })) << first.err();
+  ASSERT_TRUE(test::eventually([&] { return !server.requests().empty(); })) << first.err();
   process second{dir.path(), {}, env_for(server)};
   EXPECT_EQ(second.wait(), 2);
   EXPECT_NE(second.err().find("SPOOL_PATH"), std::string::npos) << second.err();

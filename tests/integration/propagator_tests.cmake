@@ -1,32 +1,27 @@
 # The propagator's integration tests: the real sender against a scripted HTTP server on
-# 127.0.0.1 (port 0), and the program itself as a process. Included from tests/CMakeLists.txt.
+# 127.0.0.1 (port 0, tests/support/scripted_server), and the program itself as a process.
+# Included from tests/CMakeLists.txt.
 set(EVS_PROPAGATOR_IT_DIR ${CMAKE_CURRENT_LIST_DIR})
 
-add_library(evs_propagator_test_server STATIC ${EVS_PROPAGATOR_IT_DIR}/propagator_test_server.cpp)
-target_include_directories(evs_propagator_test_server PUBLIC ${EVS_PROPAGATOR_IT_DIR})
-target_link_libraries(evs_propagator_test_server PUBLIC evs_options Boost::json Threads::Threads
-                      PRIVATE evs_warnings)
-
 add_executable(propagator_delivery_test ${EVS_PROPAGATOR_IT_DIR}/propagator_delivery_test.cpp)
-target_link_libraries(propagator_delivery_test PRIVATE evs::propagator evs_propagator_test_server
-                      evs_warnings GTest::gtest GTest::gtest_main)
-add_test(NAME propagator_delivery_test COMMAND propagator_delivery_test)
-set_tests_properties(propagator_delivery_test PROPERTIES LABELS "integration" TIMEOUT 120)
+target_link_libraries(propagator_delivery_test PRIVATE evs::propagator evs::test_support
+                      evs_warnings GTest::gtest_main)
+add_test(NAME propagator_delivery COMMAND propagator_delivery_test)
+set_tests_properties(propagator_delivery PROPERTIES LABELS "integration" TIMEOUT 120)
 
 add_executable(propagator_process_test ${EVS_PROPAGATOR_IT_DIR}/propagator_process_test.cpp)
-target_link_libraries(propagator_process_test PRIVATE evs::propagator evs_propagator_test_server
-                      evs_warnings GTest::gtest GTest::gtest_main)
+target_link_libraries(propagator_process_test PRIVATE evs::propagator evs::test_support
+                      evs_warnings GTest::gtest_main)
 target_compile_definitions(propagator_process_test PRIVATE
                            EVS_PROPAGATOR_BIN="$<TARGET_FILE:event-propagator>")
 add_dependencies(propagator_process_test event-propagator)
-add_test(NAME propagator_process_test COMMAND propagator_process_test)
-set_tests_properties(propagator_process_test PROPERTIES LABELS "integration" TIMEOUT 180)
+add_test(NAME propagator_process COMMAND propagator_process_test)
+set_tests_properties(propagator_process PROPERTIES LABELS "integration" TIMEOUT 180)
 
 # A test that runs both programs: the propagator and the real consumer.
 function(evs_propagator_consumer_test name test_name timeout)
   add_executable(${name} ${EVS_PROPAGATOR_IT_DIR}/${name}.cpp)
   target_link_libraries(${name} PRIVATE evs::test_support evs::propagator
-                        evs_propagator_test_server
                         PkgConfig::SQLITE3 evs_warnings GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE
                              EVS_PROPAGATOR_BIN="$<TARGET_FILE:event-propagator>"

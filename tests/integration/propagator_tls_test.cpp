@@ -2,9 +2,9 @@
 // 127.0.0.1 made with the openssl CLI, real nginx terminating TLS in front of a real
 // event-consumer (SQLite), and event-propagator sending to it. With API_CA_FILE naming the CA
 // every event is stored exactly once; without it the certificate is refused and nothing is.
-#include "propagator_test_server.hpp"
 #include "support/consumer_process.hpp"
 #include "support/process.hpp"
+#include "support/scripted_server.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tokens.hpp"
 #include "support/wait.hpp"
@@ -39,7 +39,7 @@ bool has_certificate_retry_line(const std::string& log) {
   return false;
 }
 
-class propagator_tls : public ::testing::Test {
+class PropagatorTls : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(std::filesystem::exists(nginx_binary)) << "nginx is missing: run make install";
@@ -145,12 +145,12 @@ class propagator_tls : public ::testing::Test {
 
   temp_dir dir{"evs-prop-tls"};
   std::filesystem::path db_path = dir / "data" / "events.db";
-  std::uint16_t nginx_port = propagator::testing::unused_port();
+  std::uint16_t nginx_port = unused_port();
   std::unique_ptr<consumer_process> consumer_;
   std::unique_ptr<child_process> nginx_;
 };
 
-TEST_F(propagator_tls, trusting_the_private_ca_delivers_every_event_once) {
+TEST_F(PropagatorTls, TrustingThePrivateCaDeliversEveryEventOnce) {
   const auto options = propagator_options((dir / "ca.pem").string(), "trusted");
   const auto result = run_program(options, dir.path(), 60s);
   const auto& log = result.err;
@@ -164,7 +164,7 @@ TEST_F(propagator_tls, trusting_the_private_ca_delivers_every_event_once) {
   EXPECT_NE(read_text_file(dir / "access.log").find("POST /api/event"), std::string::npos);
 }
 
-TEST_F(propagator_tls, without_the_ca_the_certificate_is_refused_and_nothing_is_stored) {
+TEST_F(PropagatorTls, WithoutTheCaTheCertificateIsRefusedAndNothingIsStored) {
   const auto options = propagator_options(std::nullopt, "untrusted");
   child_process propagator{options};
   EXPECT_TRUE(eventually(

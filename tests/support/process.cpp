@@ -1,5 +1,7 @@
 #include "support/process.hpp"
 
+#include "support/wait.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -14,7 +16,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
-#include <thread>
 
 extern char** environ;
 
@@ -114,11 +115,7 @@ bool child_process::running() {
 }
 
 std::optional<exit_status> child_process::wait_for(std::chrono::milliseconds deadline) {
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  while (running()) {
-    if (std::chrono::steady_clock::now() >= until) return std::nullopt;
-    std::this_thread::sleep_for(std::chrono::milliseconds{5});
-  }
+  if (!eventually([this] { return !running(); }, deadline)) return std::nullopt;
   return status_;
 }
 

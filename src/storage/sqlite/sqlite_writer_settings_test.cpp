@@ -1,11 +1,10 @@
 #include "storage/sqlite/sqlite_writer_settings.hpp"
 
 #include "storage/sqlite/wal_write_batching.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <string>
 
 namespace evs::storage::sqlite {
@@ -18,10 +17,7 @@ using evs::sqlite::open_mode;
 // fsynced before it is acknowledged is checked here, on a connection opened as the store opens
 // its writer.
 TEST(WriterSettings, WriterUsesWalWithFullSyncAndKeepsTemporariesInMemory) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("evs-writer-settings-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const test::temp_dir dir{"evs-writer-settings"};
   {
     connection db{(dir / "events.db").string(), open_mode::read_write_create,
                   wal_write_batching_vfs()};
@@ -31,7 +27,6 @@ TEST(WriterSettings, WriterUsesWalWithFullSyncAndKeepsTemporariesInMemory) {
     EXPECT_EQ(db.pragma("temp_store"), "2");   // MEMORY
     EXPECT_EQ(db.pragma("foreign_keys"), "1");
   }
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

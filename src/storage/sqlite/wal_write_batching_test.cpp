@@ -3,11 +3,10 @@
 #include "sqlite/connection.hpp"
 #include "sqlite/statement.hpp"
 #include "sqlite/transaction.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <string>
 
 namespace evs::storage::sqlite {
@@ -26,18 +25,8 @@ std::int64_t count_rows(connection& db) {
 
 class WalWriteBatching : public ::testing::TestWithParam<const char*> {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("evs-wal-batching-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    path_ = (dir_ / "t.db").string();
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::filesystem::path dir_;
-  std::string path_;
+  test::temp_dir dir_{"evs-wal-batching"};
+  std::string path_ = (dir_ / "t.db").string();
 };
 
 // Every commit is visible to another connection (plain VFS) at once, across WAL restarts and
