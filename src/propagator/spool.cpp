@@ -1,17 +1,28 @@
 #include "propagator/spool.hpp"
 
+#include "sqlite/migrations.hpp"
+#include "sqlite/statement.hpp"
+#include "sqlite/transaction.hpp"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
+#include <system_error>
 
 namespace evs::propagator {
 namespace {
 
-constexpr const char* schema = R"sql(
+using sqlite::statement;
+using sqlite::transaction;
+
+// Append; never edit a released step.
+constexpr sqlite::migration migrations[] = {
+    // IF NOT EXISTS: spools written before schema_version was kept (marked only with
+    // PRAGMA user_version = 1) already have these tables, and this step adopts them as they are.
+    {1, R"sql(
 CREATE TABLE IF NOT EXISTS spool(
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   event_id TEXT NOT NULL UNIQUE,
@@ -30,8 +41,8 @@ CREATE TABLE IF NOT EXISTS dead_letters(
   http_status INTEGER NOT NULL,
   response_body TEXT NOT NULL,
   reason TEXT NOT NULL);
-PRAGMA user_version = 1;
-)sql";
+)sql"},
+};
 
 std::string prepare_path(const std::string& path) {
   const std::filesystem::path p{path};
@@ -41,9 +52,9 @@ std::string prepare_path(const std::string& path) {
 
 std::string lock_path(const std::string& spool_path) { return spool_path + ".lock"; }
 
-spooled_event read_event(const sqlite_stmt& row) {
-  return {row.int64_at(0), row.text_at(1), row.text_at(2),
-          row.text_at(3),  row.text_at(4), row.int64_at(5)};
+spooled_event read_event(const statement& row) {
+  return {row.column_int64(0), row.column_text(1), row.column_text(2),
+          row.column_text(3),  row.column_text(4), row.column_int64(5)};
 }
 
 }  // namespace
@@ -53,14 +64,14 @@ spooled_event read_event(const sqlite_stmt& row) {
 spool::owner_lock::owner_lock(const std::string& spool_path) {
   const auto path = lock_path(prepare_path(spool_path));
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw sqlite_error("cannot open " + path + ": " + std::strerror(errno));
+  if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "cannot open " + path);
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     const int error = errno;
     ::close(fd_);
     fd_ = -1;
     if (error == EWOULDBLOCK)
       throw spool_busy(spool_path + " is in use by another event-propagator");
-    throw sqlite_error("cannot lock " + path + ": " + std::strerror(error));
+    throw std::system_error(error, std::generic_category(), "cannot lock " + path);
   }
 }
 
@@ -71,13 +82,13 @@ spool::owner_lock::~owner_lock() {
 spool::spool(const std::string& path, std::size_t max_events, mode m)
     : lock_{m == mode::owner ? owner_lock{path} : owner_lock{}},
       db_{path,
-          m == mode::owner ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY},
+          m == mode::owner ? sqlite::open_mode::read_write_create : sqlite::open_mode::read_only},
       max_events_{max_events} {
   if (m == mode::owner) {
+    db_.set_pragma("journal_mode", "WAL");
     // FULL: a commit is on disk before we send, so a crash never forgets a sent event.
-    db_.exec("PRAGMA journal_mode=WAL");
-    db_.exec("PRAGMA synchronous=FULL");
-    db_.exec(schema);
+    db_.set_pragma("synchronous", "FULL");
+    sqlite::migrate(db_, migrations);
   }
   pending_ = count("SELECT COUNT(*) FROM spool");
   dead_ = count("SELECT COUNT(*) FROM dead_letters");
@@ -86,26 +97,26 @@ spool::spool(const std::string& path, std::size_t max_events, mode m)
 spool::~spool() = default;
 
 std::size_t spool::count(const char* sql) {
-  sqlite_stmt stmt{db_, sql};
+  statement stmt{db_, sql};
   stmt.step();
-  return static_cast<std::size_t>(stmt.int64_at(0));
+  return static_cast<std::size_t>(stmt.column_int64(0));
 }
 
 std::size_t spool::append(std::span<spooled_event> events) {
   const std::size_t room = max_events_ > pending_ ? max_events_ - pending_ : 0;
   const std::size_t n = std::min(room, events.size());
   if (n == 0) return 0;
-  sqlite_transaction tx{db_};
-  sqlite_stmt insert{db_,
-                     "INSERT INTO spool(event_id, event_type, payload_json, occurred_at, "
-                     "created_at_us) VALUES(?, ?, ?, ?, ?)"};
+  transaction tx{db_};
+  statement insert{db_,
+                   "INSERT INTO spool(event_id, event_type, payload_json, occurred_at, "
+                   "created_at_us) VALUES(?, ?, ?, ?, ?)"};
   for (std::size_t i = 0; i < n; ++i) {
     auto& e = events[i];
     insert.bind(1, e.event_id).bind(2, e.event_type).bind(3, e.payload_json);
     insert.bind(4, e.occurred_at).bind(5, e.created_at_us);
     insert.step();
     insert.reset();
-    e.seq = sqlite3_last_insert_rowid(db_.get());
+    e.seq = db_.last_insert_rowid();
   }
   tx.commit();
   pending_ += n;
@@ -113,9 +124,9 @@ std::size_t spool::append(std::span<spooled_event> events) {
 }
 
 std::vector<spooled_event> spool::oldest(std::size_t max_events) {
-  sqlite_stmt select{db_,
-                     "SELECT seq, event_id, event_type, payload_json, occurred_at, created_at_us "
-                     "FROM spool ORDER BY seq LIMIT ?"};
+  statement select{db_,
+                   "SELECT seq, event_id, event_type, payload_json, occurred_at, created_at_us "
+                   "FROM spool ORDER BY seq LIMIT ?"};
   select.bind(1, static_cast<std::int64_t>(max_events));
   std::vector<spooled_event> out;
   while (select.step()) out.push_back(read_event(select));
@@ -128,24 +139,24 @@ void spool::remove(std::span<const spooled_event> events) {
   // the events are sent again with the same event_id and the endpoint counts them as
   // duplicates. Nothing is lost, nothing stored twice, and one fsync per batch is saved.
   // The next FULL commit (the next generated batch) syncs the WAL, this delete included.
-  db_.exec("PRAGMA synchronous=NORMAL");
+  db_.set_pragma("synchronous", "NORMAL");
   struct restore_full_sync {
-    sqlite_db& db;
+    sqlite::connection& db;
     ~restore_full_sync() {
       try {
-        db.exec("PRAGMA synchronous=FULL");
+        db.set_pragma("synchronous", "FULL");
       } catch (...) {
         // Leaves NORMAL only if the database is already failing every statement.
       }
     }
   } restore{db_};
-  sqlite_transaction tx{db_};
-  sqlite_stmt del{db_, "DELETE FROM spool WHERE seq = ?"};
+  transaction tx{db_};
+  statement del{db_, "DELETE FROM spool WHERE seq = ?"};
   std::size_t removed = 0;
   for (const auto& e : events) {
     del.bind(1, e.seq);
     del.step();
-    removed += static_cast<std::size_t>(sqlite3_changes(db_.get()));
+    removed += static_cast<std::size_t>(db_.changes());
     del.reset();
   }
   tx.commit();
@@ -156,17 +167,17 @@ void spool::move_to_dead_letters(std::span<const spooled_event> events, long htt
                                  std::string_view response_body, std::string_view reason,
                                  std::int64_t now_us) {
   if (events.empty()) return;
-  sqlite_transaction tx{db_};
-  sqlite_stmt insert{db_,
-                     "INSERT OR REPLACE INTO dead_letters(event_id, event_type, payload_json, "
-                     "occurred_at, created_at_us, failed_at_us, http_status, response_body, "
-                     "reason) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"};
-  sqlite_stmt del{db_, "DELETE FROM spool WHERE seq = ?"};
+  transaction tx{db_};
+  statement insert{db_,
+                   "INSERT OR REPLACE INTO dead_letters(event_id, event_type, payload_json, "
+                   "occurred_at, created_at_us, failed_at_us, http_status, response_body, "
+                   "reason) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+  statement del{db_, "DELETE FROM spool WHERE seq = ?"};
   std::size_t moved = 0;
   for (const auto& e : events) {
     del.bind(1, e.seq);
     del.step();
-    const auto changed = sqlite3_changes(db_.get());
+    const auto changed = db_.changes();
     del.reset();
     if (changed == 0) continue;
     ++moved;
@@ -182,25 +193,25 @@ void spool::move_to_dead_letters(std::span<const spooled_event> events, long htt
 }
 
 std::vector<dead_letter> spool::dead_letters() {
-  sqlite_stmt select{db_,
-                     "SELECT seq, event_id, event_type, payload_json, occurred_at, created_at_us, "
-                     "failed_at_us, http_status, response_body, reason FROM dead_letters "
-                     "ORDER BY seq"};
+  statement select{db_,
+                   "SELECT seq, event_id, event_type, payload_json, occurred_at, created_at_us, "
+                   "failed_at_us, http_status, response_body, reason FROM dead_letters "
+                   "ORDER BY seq"};
   std::vector<dead_letter> out;
   while (select.step()) {
-    out.push_back({read_event(select), select.int64_at(6), long{select.int64_at(7)},
-                   select.text_at(8), select.text_at(9)});
+    out.push_back({read_event(select), select.column_int64(6), long{select.column_int64(7)},
+                   select.column_text(8), select.column_text(9)});
   }
   return out;
 }
 
 std::size_t spool::requeue_dead_letters() {
-  sqlite_transaction tx{db_};
+  transaction tx{db_};
   db_.exec(
       "INSERT OR IGNORE INTO spool(event_id, event_type, payload_json, occurred_at, "
       "created_at_us) SELECT event_id, event_type, payload_json, occurred_at, created_at_us "
       "FROM dead_letters ORDER BY seq");
-  const auto moved = static_cast<std::size_t>(sqlite3_changes(db_.get()));
+  const auto moved = static_cast<std::size_t>(db_.changes());
   db_.exec("DELETE FROM dead_letters");
   tx.commit();
   pending_ = count("SELECT COUNT(*) FROM spool");

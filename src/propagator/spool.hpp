@@ -2,12 +2,13 @@
 // The durable spool: every generated event is committed here (WAL, synchronous=FULL) before
 // its first send and leaves only after a 2xx, or for the dead_letters table after a 4xx
 // verdict. One running propagator owns a spool file at a time (an exclusive file lock).
-#include "propagator/sqlite_db.hpp"
+#include "sqlite/connection.hpp"
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,6 +68,10 @@ class spool {
   std::size_t capacity() const noexcept { return max_events_; }
   bool full() const noexcept { return pending_ >= max_events_; }
 
+  // What `PRAGMA name` reports on the spool's own connection: synchronous is per connection,
+  // so no other connection can show that commits here are synced.
+  std::string pragma(std::string_view name) { return db_.pragma(name); }
+
  private:
   // The owner's exclusive flock on `<path>.lock`, a file of its own: the database file is
   // opened only by SQLite, whose POSIX locks any close() of another descriptor of that file
@@ -87,7 +92,7 @@ class spool {
 
   // Declared before db_, so it is released only after the connection is closed.
   owner_lock lock_;
-  sqlite_db db_;
+  sqlite::connection db_;
   std::size_t max_events_;
   std::size_t pending_ = 0;
   std::size_t dead_ = 0;

@@ -1,8 +1,12 @@
 #include "propagator/spool.hpp"
 
+#include "sqlite/error.hpp"
+#include "sqlite/migrations.hpp"
+#include "sqlite/statement.hpp"
 #include "support/propagator_fakes.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -41,14 +45,20 @@ TEST(spool, creates_its_folder_and_starts_empty) {
   EXPECT_TRUE(s.oldest(10).empty());
 }
 
+// synchronous is per connection: only the spool's own connection shows that its commits are
+// synced before the events are sent, and that remove() (which relaxes it) puts it back.
 TEST(spool, uses_wal_and_full_sync) {
   temp_dir dir;
   const auto path = (dir / "spool.db").string();
   spool s{path, 100};
-  sqlite_db db{path, SQLITE_OPEN_READONLY};
-  sqlite_stmt mode{db, "PRAGMA journal_mode"};
-  ASSERT_TRUE(mode.step());
-  EXPECT_EQ(mode.text_at(0), "wal");
+  EXPECT_EQ(s.pragma("journal_mode"), "wal");
+  EXPECT_EQ(s.pragma("synchronous"), "2");  // FULL
+  auto events = make_events(2);
+  s.append(events);
+  s.remove(s.oldest(1));
+  EXPECT_EQ(s.pragma("synchronous"), "2") << "remove() left the relaxed setting behind";
+  sqlite::connection other{path, sqlite::open_mode::read_only};
+  EXPECT_EQ(other.pragma("journal_mode"), "wal");
 }
 
 TEST(spool, keeps_events_across_reopen_oldest_first) {
@@ -221,12 +231,91 @@ TEST(spool, the_owner_lock_outlives_the_database_connection) {
 
 TEST(spool, duplicate_event_id_is_refused_whole) {
   temp_dir dir;
-  spool s{(dir / "spool.db").string(), 100};
-  auto events = make_events(2);
-  s.append(events);
-  auto again = make_events(2);
-  EXPECT_THROW(s.append(again), sqlite_error);
-  EXPECT_EQ(s.pending(), 2U);
+  const auto path = (dir / "spool.db").string();
+  {
+    spool s{path, 100};
+    auto events = make_events(2);
+    s.append(events);
+    auto again = make_events(3, "e");
+    std::swap(again[0], again[2]);  // a new e2 first, then e1 and e0 again
+    try {
+      s.append(again);
+      FAIL() << "stored an event_id twice";
+    } catch (const sqlite::error& e) {
+      EXPECT_EQ(e.extended_code(), SQLITE_CONSTRAINT_UNIQUE);
+    }
+    EXPECT_EQ(s.pending(), 2U);
+  }
+  spool s{path, 100};
+  EXPECT_EQ(ids(s.oldest(10)), (std::vector<std::string>{"e0", "e1"}));
+}
+
+// A spool written before the schema had a version table (tables created with IF NOT EXISTS,
+// marked only with PRAGMA user_version = 1) opens with its events and dead letters. The SQL is
+// a copy of that release's on purpose: it must keep describing files already on disks when
+// the migration steps move on.
+TEST(spool, opens_a_spool_from_before_schema_versions) {
+  temp_dir dir;
+  const auto path = (dir / "spool.db").string();
+  {
+    sqlite::connection old{path, sqlite::open_mode::read_write_create};
+    old.exec(R"sql(
+      PRAGMA journal_mode=WAL;
+      CREATE TABLE IF NOT EXISTS spool(
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id TEXT NOT NULL UNIQUE,
+        event_type TEXT NOT NULL,
+        payload_json TEXT NOT NULL,
+        occurred_at TEXT NOT NULL,
+        created_at_us INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS dead_letters(
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id TEXT NOT NULL UNIQUE,
+        event_type TEXT NOT NULL,
+        payload_json TEXT NOT NULL,
+        occurred_at TEXT NOT NULL,
+        created_at_us INTEGER NOT NULL,
+        failed_at_us INTEGER NOT NULL,
+        http_status INTEGER NOT NULL,
+        response_body TEXT NOT NULL,
+        reason TEXT NOT NULL);
+      PRAGMA user_version = 1;
+      INSERT INTO spool(event_id, event_type, payload_json, occurred_at, created_at_us)
+        VALUES ('pending-1', 'message', '"old"', '2024-05-01T12:30:00Z', 5);
+      INSERT INTO dead_letters(event_id, event_type, payload_json, occurred_at, created_at_us,
+                               failed_at_us, http_status, response_body, reason)
+        VALUES ('dead-1', 'message', '"bad"', '2024-05-01T12:30:00Z', 3, 4, 422, '{}', 'rejected');
+    )sql");
+  }
+  {
+    spool reader{path, 100, spool::mode::reader};  // reads it as it is, without migrating
+    EXPECT_EQ(reader.pending(), 1U);
+  }
+  spool s{path, 100};
+  EXPECT_EQ(s.pending(), 1U);
+  EXPECT_EQ(s.dead_letter_count(), 1U);
+  const auto oldest = s.oldest(10);
+  ASSERT_EQ(oldest.size(), 1U);
+  EXPECT_EQ(oldest[0].event_id, "pending-1");
+  EXPECT_EQ(oldest[0].payload_json, "\"old\"");
+  EXPECT_EQ(s.dead_letters().at(0).event.event_id, "dead-1");
+  auto events = make_events(1);
+  EXPECT_EQ(s.append(events), 1U);
+  EXPECT_GT(events[0].seq, oldest[0].seq);
+  sqlite::connection db{path, sqlite::open_mode::read_only};
+  EXPECT_EQ(sqlite::schema_version(db), 1);
+}
+
+TEST(spool, records_its_schema_version) {
+  temp_dir dir;
+  const auto path = (dir / "spool.db").string();
+  { spool s{path, 100}; }
+  { spool again{path, 100}; }  // reopening applies nothing twice
+  sqlite::connection db{path, sqlite::open_mode::read_only};
+  EXPECT_EQ(sqlite::schema_version(db), 1);
+  sqlite::statement rows{db, "SELECT count(*) FROM schema_version"};
+  ASSERT_TRUE(rows.step());
+  EXPECT_EQ(rows.column_int64(0), 1);
 }
 
 }  // namespace

@@ -1,12 +1,19 @@
 #include "storage/sqlite/sqlite_batch_insert.hpp"
 
+#include "sqlite/error.hpp"
+
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <string>
 #include <vector>
 
 namespace evs::storage::sqlite {
 
-batch_insert::batch_insert(sqlite3* db)
+using evs::sqlite::reset_on_exit;
+using evs::sqlite::statement;
+
+batch_insert::batch_insert(evs::sqlite::connection& db)
     : db_{db},
       max_id_{db, "SELECT max(id) FROM events"},
       find_id_{db, "SELECT id FROM events WHERE event_id = ?"} {}
@@ -62,8 +69,8 @@ std::int64_t batch_insert::insert_chunk(std::span<const core::new_event> chunk,
   // Without conflicts the rows got consecutive ids in order, the last one being the
   // connection's last inserted rowid.
   // The last inserted row has the largest new id: the bound for the next chunk.
-  const auto inserted = static_cast<std::size_t>(sqlite3_changes64(db_));
-  const std::int64_t last = inserted != 0 ? sqlite3_last_insert_rowid(db_) : max_before;
+  const auto inserted = static_cast<std::size_t>(db_.changes());
+  const std::int64_t last = inserted != 0 ? db_.last_insert_rowid() : max_before;
   if (inserted == chunk.size()) {
     const std::int64_t first = last - static_cast<std::int64_t>(inserted) + 1;
     for (std::size_t i = 0; i < chunk.size(); ++i)
@@ -78,8 +85,8 @@ std::int64_t batch_insert::insert_chunk(std::span<const core::new_event> chunk,
     const reset_on_exit reset_find{find_id_};
     find_id_.bind_static(1, e.event_id);
     if (!find_id_.step())
-      throw sqlite_error(SQLITE_CONSTRAINT,
-                         "event " + e.event_id + " was neither stored nor found");
+      throw evs::sqlite::error(SQLITE_CONSTRAINT,
+                               "event " + e.event_id + " was neither stored nor found");
     const std::int64_t id = find_id_.column_int64(0);
     if (id > max_before && std::find(claimed.begin(), claimed.end(), id) == claimed.end()) {
       claimed.push_back(id);

@@ -1,15 +1,27 @@
 #include "storage/sqlite/sqlite_event_store.hpp"
 
 #include "runtime/log.hpp"
+#include "sqlite/error.hpp"
+#include "sqlite/statement.hpp"
+#include "sqlite/transaction.hpp"
 #include "storage/sqlite/sqlite_batch_insert.hpp"
 #include "storage/sqlite/sqlite_schema.hpp"
 #include "storage/sqlite/sqlite_writer_settings.hpp"
 #include "storage/sqlite/wal_write_batching.hpp"
 
+#include <sqlite3.h>
 #include <unistd.h>
+
 #include <filesystem>
 
 namespace evs::storage::sqlite {
+
+using evs::sqlite::connection;
+using evs::sqlite::open_mode;
+using evs::sqlite::reset_on_exit;
+using evs::sqlite::statement;
+using evs::sqlite::transaction;
+
 namespace {
 
 constexpr const char* select_columns =
@@ -28,7 +40,7 @@ core::stored_event read_row(const statement& s) {
 
 // Busy, locked, I/O and full-disk errors may pass; everything else needs a human.
 errc classify(int code) {
-  switch (code & 0xFF) {
+  switch (code) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
     case SQLITE_IOERR:
@@ -40,7 +52,7 @@ errc classify(int code) {
   }
 }
 
-boost::system::error_code report(const sqlite_error& e, const char* operation) {
+boost::system::error_code report(const evs::sqlite::error& e, const char* operation) {
   log::error("sqlite operation failed", {{"op", operation}, {"error", e.what()}});
   return classify(e.code());
 }
@@ -50,38 +62,25 @@ boost::system::error_code report(const sqlite_error& e, const char* operation) {
 struct sqlite_event_store::writer {
   explicit writer(const std::string& path)
       // Readers never write, so only the writer's WAL writes go through the batching VFS.
-      : db{path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, wal_write_batching_vfs()},
-        // The schema must exist before the statements below can be prepared.
-        begin{(configure_writer(db), migrate(db), db.get()), "BEGIN IMMEDIATE"},
-        commit{db.get(), "COMMIT"},
-        rollback{db.get(), "ROLLBACK"},
-        insert{db.get()} {}
+      : db{path, open_mode::read_write_create, wal_write_batching_vfs()}, insert{ready(db)} {}
 
-  void run(statement& s) {
-    s.step();
-    s.reset();
-  }
-  void abort() noexcept {
-    try {
-      if (!sqlite3_get_autocommit(db.get())) run(rollback);
-    } catch (const sqlite_error&) {
-      // The connection rolls back on its own when the transaction cannot continue.
-    }
+  // Settings and schema come first: the batch insert prepares statements on the events table.
+  static connection& ready(connection& db) {
+    configure_writer(db);
+    migrate(db);
+    return db;
   }
 
   connection db;
-  statement begin;
-  statement commit;
-  statement rollback;
   batch_insert insert;
 };
 
 struct sqlite_event_store::reader {
   explicit reader(const std::string& path)
-      : db{path, SQLITE_OPEN_READONLY},
-        by_id{db.get(), std::string{select_columns} + " WHERE id = ?"},
-        by_event_id{db.get(), std::string{select_columns} + " WHERE event_id = ?"},
-        probe{db.get(), "SELECT count(*) FROM schema_version"} {}
+      : db{path, open_mode::read_only},
+        by_id{db, std::string{select_columns} + " WHERE id = ?"},
+        by_event_id{db, std::string{select_columns} + " WHERE event_id = ?"},
+        probe{db, "SELECT count(*) FROM schema_version"} {}
 
   connection db;
   statement by_id;
@@ -134,15 +133,14 @@ result<insert_outcome> sqlite_event_store::insert(std::span<const core::new_even
   const std::lock_guard lock{write_mutex_};
   auto& w = *writer_;
   try {
-    w.run(w.begin);
+    transaction tx{w.db};
     insert_outcome outcome;
     outcome.reserve(events.size());
     w.insert.run(events, outcome);
-    w.run(w.commit);
+    tx.commit();
     last_write_failed_ = false;
     return outcome;
-  } catch (const sqlite_error& e) {
-    w.abort();
+  } catch (const evs::sqlite::error& e) {
     last_write_failed_ = true;
     return report(e, "insert");
   }
@@ -156,7 +154,7 @@ result<core::stored_event> sqlite_event_store::get(std::int64_t id) {
     s.bind(1, id);
     if (!s.step()) return errc::not_found;
     return read_row(s);
-  } catch (const sqlite_error& e) {
+  } catch (const evs::sqlite::error& e) {
     return report(e, "get");
   }
 }
@@ -169,7 +167,7 @@ result<core::stored_event> sqlite_event_store::get_by_event_id(std::string_view 
     s.bind(1, event_id);
     if (!s.step()) return errc::not_found;
     return read_row(s);
-  } catch (const sqlite_error& e) {
+  } catch (const evs::sqlite::error& e) {
     return report(e, "get_by_event_id");
   }
 }
@@ -191,7 +189,7 @@ result<core::event_page> sqlite_event_store::list(const core::list_query& query)
 
   try {
     auto r = acquire_reader();
-    statement s{r->db.get(), sql};
+    statement s{r->db, sql};
     int index = 1;
     if (query.event_type) s.bind(index++, std::string_view{*query.event_type});
     if (query.event_id) s.bind(index++, std::string_view{*query.event_id});
@@ -207,7 +205,7 @@ result<core::event_page> sqlite_event_store::list(const core::list_query& query)
       page.has_more = true;
     }
     return page;
-  } catch (const sqlite_error& e) {
+  } catch (const evs::sqlite::error& e) {
     return report(e, "list");
   }
 }
@@ -217,7 +215,9 @@ result<core::stored_event> sqlite_event_store::update(std::int64_t id,
   const std::lock_guard lock{write_mutex_};
   auto& w = *writer_;
   try {
-    statement s{w.db.get(),
+    // Begun before the statement exists, so it ends after the statement is finalized.
+    transaction tx{w.db};
+    statement s{w.db,
                 "UPDATE events SET event_type = coalesce(?1, event_type), "
                 "payload = coalesce(?2, payload), "
                 "occurred_at = CASE WHEN ?3 THEN ?4 ELSE occurred_at END "
@@ -226,19 +226,19 @@ result<core::stored_event> sqlite_event_store::update(std::int64_t id,
     if (update.event_type) s.bind(1, std::string_view{*update.event_type});
     if (update.payload_json) s.bind(2, std::string_view{*update.payload_json});
     s.bind(3, std::int64_t{update.occurred_at.has_value() ? 1 : 0});
-    if (update.occurred_at) s.bind(4, *update.occurred_at);
+    // Unbound, ?4 is NULL: an occurred_at set to null is cleared.
+    if (update.occurred_at && *update.occurred_at)
+      s.bind(4, std::string_view{**update.occurred_at});
     s.bind(5, id);
-    w.run(w.begin);
     const bool found = s.step();
     auto event = found ? read_row(s) : core::stored_event{};
     while (found && s.step()) {
     }
     s.reset();
-    w.run(w.commit);
+    tx.commit();
     if (!found) return errc::not_found;
     return event;
-  } catch (const sqlite_error& e) {
-    w.abort();
+  } catch (const evs::sqlite::error& e) {
     return report(e, "update");
   }
 }
@@ -247,12 +247,12 @@ result<void> sqlite_event_store::remove(std::int64_t id) {
   const std::lock_guard lock{write_mutex_};
   auto& w = *writer_;
   try {
-    statement s{w.db.get(), "DELETE FROM events WHERE id = ?"};
+    statement s{w.db, "DELETE FROM events WHERE id = ?"};
     s.bind(1, id);
     s.step();
-    if (sqlite3_changes(w.db.get()) == 0) return errc::not_found;
+    if (w.db.changes() == 0) return errc::not_found;
     return {};
-  } catch (const sqlite_error& e) {
+  } catch (const evs::sqlite::error& e) {
     return report(e, "remove");
   }
 }
@@ -262,7 +262,7 @@ result<void> sqlite_event_store::ping() {
     auto r = acquire_reader();
     const reset_on_exit reset{r->probe};
     r->probe.step();
-  } catch (const sqlite_error& e) {
+  } catch (const evs::sqlite::error& e) {
     return report(e, "ping");
   }
   if (::access(path_.c_str(), W_OK) != 0) return errc::storage_unavailable;
@@ -272,17 +272,16 @@ result<void> sqlite_event_store::ping() {
   const std::lock_guard lock{write_mutex_};
   auto& w = *writer_;
   try {
-    w.run(w.begin);
+    transaction tx{w.db};
     if (last_write_failed_) {
       w.db.exec("UPDATE schema_version SET version = version");
-      w.run(w.commit);
+      tx.commit();
     } else {
-      w.run(w.rollback);
+      tx.rollback();
     }
     last_write_failed_ = false;
     return {};
-  } catch (const sqlite_error& e) {
-    w.abort();
+  } catch (const evs::sqlite::error& e) {
     return report(e, "ping");
   }
 }

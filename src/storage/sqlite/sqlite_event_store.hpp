@@ -3,7 +3,6 @@
 // connection (SQLite allows one writer at a time) and a pool of readers, so reads never
 // wait behind a commit.
 #include "storage/event_store.hpp"
-#include "storage/sqlite/sqlite_handle.hpp"
 #include "storage/storage_config.hpp"
 
 #include <atomic>

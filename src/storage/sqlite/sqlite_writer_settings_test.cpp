@@ -10,11 +10,8 @@
 namespace evs::storage::sqlite {
 namespace {
 
-std::string pragma(connection& db, const char* name) {
-  statement query{db.get(), std::string{"PRAGMA "} + name};
-  EXPECT_TRUE(query.step()) << name;
-  return query.column_text(0);
-}
+using evs::sqlite::connection;
+using evs::sqlite::open_mode;
 
 // synchronous is per connection and invisible from outside, so the guarantee that a commit is
 // fsynced before it is acknowledged is checked here, on a connection opened as the store opens
@@ -22,13 +19,13 @@ std::string pragma(connection& db, const char* name) {
 TEST(WriterSettings, WriterUsesWalWithFullSyncAndKeepsTemporariesInMemory) {
   const test::temp_dir dir{"evs-writer-settings"};
   {
-    connection db{(dir / "events.db").string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+    connection db{(dir / "events.db").string(), open_mode::read_write_create,
                   wal_write_batching_vfs()};
     configure_writer(db);
-    EXPECT_EQ(pragma(db, "journal_mode"), "wal");
-    EXPECT_EQ(pragma(db, "synchronous"), "2");  // FULL
-    EXPECT_EQ(pragma(db, "temp_store"), "2");   // MEMORY
-    EXPECT_EQ(pragma(db, "foreign_keys"), "1");
+    EXPECT_EQ(db.pragma("journal_mode"), "wal");
+    EXPECT_EQ(db.pragma("synchronous"), "2");  // FULL
+    EXPECT_EQ(db.pragma("temp_store"), "2");   // MEMORY
+    EXPECT_EQ(db.pragma("foreign_keys"), "1");
   }
 }
 

@@ -1,6 +1,8 @@
 #include "storage/sqlite/wal_write_batching.hpp"
 
-#include "storage/sqlite/sqlite_handle.hpp"
+#include "sqlite/connection.hpp"
+#include "sqlite/statement.hpp"
+#include "sqlite/transaction.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -10,8 +12,13 @@
 namespace evs::storage::sqlite {
 namespace {
 
+using evs::sqlite::connection;
+using evs::sqlite::open_mode;
+using evs::sqlite::statement;
+using evs::sqlite::transaction;
+
 std::int64_t count_rows(connection& db) {
-  statement count{db.get(), "SELECT count(*) FROM t"};
+  statement count{db, "SELECT count(*) FROM t"};
   count.step();
   return count.column_int64(0);
 }
@@ -25,18 +32,18 @@ class WalWriteBatching : public ::testing::TestWithParam<const char*> {
 // Every commit is visible to another connection (plain VFS) at once, across WAL restarts and
 // checkpoints, whatever the synchronous setting; and the file stays sound.
 TEST_P(WalWriteBatching, CommitsAreVisibleToReadersAtOnceAndTheFileStaysSound) {
-  connection writer{path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, wal_write_batching_vfs()};
-  writer.exec("PRAGMA journal_mode=WAL");
-  writer.exec((std::string{"PRAGMA synchronous="} + GetParam()).c_str());
-  writer.exec("PRAGMA wal_autocheckpoint=100");  // restarts the WAL often
+  connection writer{path_, open_mode::read_write_create, wal_write_batching_vfs()};
+  writer.set_pragma("journal_mode", "WAL");
+  writer.set_pragma("synchronous", GetParam());
+  writer.set_pragma("wal_autocheckpoint", "100");  // restarts the WAL often
   writer.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
-  connection reader{path_, SQLITE_OPEN_READONLY};
-  statement insert{writer.get(), "INSERT INTO t (body) VALUES (?)"};
+  connection reader{path_, open_mode::read_only};
+  statement insert{writer, "INSERT INTO t (body) VALUES (?)"};
 
   const auto gathered_before = wal_writes_gathered();
   std::int64_t expected = 0;
   for (int commit = 0; commit < 300; ++commit) {
-    writer.exec("BEGIN IMMEDIATE");
+    transaction tx{writer};
     for (int row = 0; row < 1 + commit % 40; ++row) {
       const std::string body(static_cast<std::size_t>(200 + row * 37),
                              static_cast<char>('a' + row % 26));
@@ -45,13 +52,13 @@ TEST_P(WalWriteBatching, CommitsAreVisibleToReadersAtOnceAndTheFileStaysSound) {
       insert.reset();
       ++expected;
     }
-    writer.exec("COMMIT");
+    tx.commit();
     ASSERT_EQ(count_rows(reader), expected) << "after commit " << commit;
   }
 
   EXPECT_GT(wal_writes_gathered(), gathered_before + 300) << "the writes were not gathered";
 
-  statement check{reader.get(), "PRAGMA integrity_check"};
+  statement check{reader, "PRAGMA integrity_check"};
   ASSERT_TRUE(check.step());
   EXPECT_EQ(check.column_text(0), "ok");
 }
@@ -59,13 +66,12 @@ TEST_P(WalWriteBatching, CommitsAreVisibleToReadersAtOnceAndTheFileStaysSound) {
 // Two connections writing one database through the VFS: each commit is still seen by the
 // other and by a reader (the VFS stops gathering when it cannot tell whose WAL is whose).
 TEST_P(WalWriteBatching, TwoWritersOnOneDatabaseSeeEachOthersCommits) {
-  connection first{path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, wal_write_batching_vfs()};
-  first.exec("PRAGMA journal_mode=WAL");
+  connection first{path_, open_mode::read_write_create, wal_write_batching_vfs()};
+  first.set_pragma("journal_mode", "WAL");
   first.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
-  connection second{path_, SQLITE_OPEN_READWRITE, wal_write_batching_vfs()};
-  connection reader{path_, SQLITE_OPEN_READONLY};
-  for (auto* db : {&first, &second})
-    db->exec((std::string{"PRAGMA synchronous="} + GetParam()).c_str());
+  connection second{path_, open_mode::read_write, wal_write_batching_vfs()};
+  connection reader{path_, open_mode::read_only};
+  for (auto* db : {&first, &second}) db->set_pragma("synchronous", GetParam());
   for (int commit = 0; commit < 50; ++commit) {
     auto& writer = commit % 2 == 0 ? first : second;
     writer.exec("INSERT INTO t (body) VALUES (hex(randomblob(900)))");
@@ -77,21 +83,21 @@ TEST_P(WalWriteBatching, TwoWritersOnOneDatabaseSeeEachOthersCommits) {
 // A transaction larger than the in-memory batch is written in several pieces.
 TEST_P(WalWriteBatching, ALargeTransactionSurvivesReopening) {
   {
-    connection writer{path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, wal_write_batching_vfs()};
-    writer.exec("PRAGMA journal_mode=WAL");
-    writer.exec((std::string{"PRAGMA synchronous="} + GetParam()).c_str());
+    connection writer{path_, open_mode::read_write_create, wal_write_batching_vfs()};
+    writer.set_pragma("journal_mode", "WAL");
+    writer.set_pragma("synchronous", GetParam());
     writer.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
-    writer.exec("BEGIN IMMEDIATE");
-    statement insert{writer.get(), "INSERT INTO t (body) VALUES (?)"};
+    transaction tx{writer};
+    statement insert{writer, "INSERT INTO t (body) VALUES (?)"};
     for (int row = 0; row < 3000; ++row) {
       const std::string body(1000, 'x');
       insert.bind(1, std::string_view{body});
       insert.step();
       insert.reset();
     }
-    writer.exec("COMMIT");
+    tx.commit();
   }
-  connection reopened{path_, SQLITE_OPEN_READONLY};
+  connection reopened{path_, open_mode::read_only};
   EXPECT_EQ(count_rows(reopened), 3000);
 }
 
