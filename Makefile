@@ -8,7 +8,7 @@ APPS := event-consumer event-token event-propagator
 
 # Every Debian 12 package the build, the tests, the demo and the benchmarks need.
 PACKAGES := g++ cmake ninja-build ccache pkg-config make git curl ca-certificates \
-  libboost1.81-dev libboost-json1.81-dev \
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libsqlite3-dev sqlite3 libjwt-dev libcli11-dev libpq-dev libcurl4-openssl-dev \
   libgoogle-perftools-dev libgtest-dev libgmock-dev libbenchmark-dev python3 util-linux \
   postgresql-15 postgresql-client-15 nginx-light wrk clang-format clang-tidy openssl

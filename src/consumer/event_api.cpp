@@ -6,7 +6,7 @@
 #include "core/event_json.hpp"
 #include "core/rfc3339.hpp"
 #include "core/uuid.hpp"
-#include "server/query_string.hpp"
+#include "server/query_params.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -73,7 +73,7 @@ std::variant<core::list_query, std::vector<core::field_error>> read_list_query(
     std::string_view query_text) {
   core::list_query q;
   std::vector<core::field_error> errors;
-  const auto params = server::parse_query(query_text);
+  const auto params = server::decode_query(query_text);
   if (!params) {
     errors.push_back({boost::json::array{"query"}, "Malformed query string", "query_parsing"});
     return errors;
