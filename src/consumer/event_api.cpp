@@ -140,7 +140,7 @@ auto event_api::offload(Function f) -> asio::awaitable<decltype(f())> {
 
 std::optional<http_response> event_api::on_headers(const http_request& head) {
   const auto r = match_route(head.method, head.path);
-  if (r.target == endpoint::not_found) return detail_response(404, "Not Found");
+  if (r.target == endpoint::not_found) return not_found();
   if (r.target == endpoint::method_not_allowed) return method_not_allowed(r.allow);
 
   const auto rule = access_for(r.target);
@@ -151,8 +151,7 @@ std::optional<http_response> event_api::on_headers(const http_request& head) {
     if (rule.scope && !token.scopes.has(*rule.scope)) return forbidden(*rule.scope);
   }
   if (has_body(r.target)) {
-    if (!is_json_content_type(head.content_type))
-      return detail_response(415, "Unsupported Media Type: send application/json");
+    if (!is_json_content_type(head.content_type)) return unsupported_media_type();
     if (head.content_length && *head.content_length > options_.max_body_bytes)
       return body_too_large(options_.max_body_bytes);
   }
@@ -174,14 +173,12 @@ asio::awaitable<http_response> event_api::on_request(http_request request) {
     case endpoint::method_not_allowed: co_return method_not_allowed(r.allow);
     case endpoint::not_found: break;
   }
-  co_return detail_response(404, "Not Found");
+  co_return not_found();
 }
 
 asio::awaitable<http_response> event_api::ingest(const http_request& request) {
   auto parsed = core::parse_event_batch(request.body, options_.limits);
-  if (parsed.too_many)
-    co_return detail_response(413, "Too many events: at most " +
-                                       std::to_string(options_.limits.max_batch) + " per request");
+  if (parsed.too_many) co_return too_many_events(options_.limits.max_batch);
   if (!parsed.errors.empty()) co_return validation_failed(parsed.errors);
 
   fill_server_fields(parsed.events, clock_.now_us());
