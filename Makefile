@@ -9,10 +9,11 @@ APPS := event-consumer event-token event-propagator
 # The Debian 12 packages. RUN_PACKAGES build and run the programs (`make run`); TEST_PACKAGES
 # add what the tests, the benchmarks and the checks use. `make install` installs both (CI).
 RUN_PACKAGES := g++ cmake ninja-build ccache pkg-config make ca-certificates util-linux \
-  libboost1.81-dev libboost-json1.81-dev libsqlite3-dev libjwt-dev libcli11-dev libpq-dev \
-  libcurl4-openssl-dev libgoogle-perftools-dev
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libsqlite3-dev libjwt-dev \
+  libssl-dev libcli11-dev libpq-dev libcurl4-openssl-dev libgoogle-perftools-dev
 TEST_PACKAGES := git curl python3 openssl sqlite3 libgtest-dev libgmock-dev libbenchmark-dev \
-  postgresql-15 postgresql-client-15 nginx-light wrk clang-format clang-tidy
+  postgresql-15 postgresql-client-15 nginx-light wrk clang-format clang-tidy \
+  clang-14 libclang-rt-14-dev
 # package:service pairs. Debian starts these services when it installs their packages
 # (PostgreSQL on 5432, nginx on 80); the tests and benchmarks start servers of their own, so a
 # service whose package `make install` just installed is stopped and disabled.

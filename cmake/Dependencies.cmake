@@ -1,6 +1,6 @@
 # Every dependency comes from Debian 12 packages installed by `make install`.
 find_package(Threads REQUIRED)
-find_package(Boost 1.81.0 EXACT CONFIG REQUIRED COMPONENTS json system)
+find_package(Boost 1.81.0 EXACT CONFIG REQUIRED COMPONENTS json system url)
 find_package(CLI11 REQUIRED)
 # HMAC for token verification (libjwt mints; see src/auth/token_verifier.hpp).
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)

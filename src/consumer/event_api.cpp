@@ -5,7 +5,7 @@
 #include "core/cursor.hpp"
 #include "core/event_json.hpp"
 #include "core/rfc3339.hpp"
-#include "server/query_string.hpp"
+#include "server/query_params.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -54,6 +54,11 @@ void fill_server_fields(std::vector<core::new_event>& events, std::int64_t recei
   }
 }
 
+server::admission refuse(http_response refusal) { return {std::move(refusal), {}}; }
+
+// An answer known without waiting, as an awaitable like the endpoints'.
+asio::awaitable<http_response> answer(http_response response) { co_return response; }
+
 core::stored_event as_stored(core::new_event&& e, std::int64_t id) {
   return {id,
           std::move(e.event_id),
@@ -74,7 +79,7 @@ std::variant<core::list_query, std::vector<core::field_error>> read_list_query(
     std::string_view query_text) {
   core::list_query q;
   std::vector<core::field_error> errors;
-  const auto params = server::parse_query(query_text);
+  const auto params = server::decode_query(query_text);
   if (!params) {
     errors.push_back({boost::json::array{"query"}, "Malformed query string", "query_parsing"});
     return errors;
@@ -140,50 +145,49 @@ auto event_api::offload(Function f) -> asio::awaitable<decltype(f())> {
       asio::use_awaitable);
 }
 
-std::optional<http_response> event_api::on_headers(const http_request& head) {
-  const auto r = match_route(head.method, head.path);
-  if (r.target == endpoint::not_found) return detail_response(404, "Not Found");
-  if (r.target == endpoint::method_not_allowed) return method_not_allowed(r.allow);
+server::admission event_api::admit(const http_request& head) {
+  auto r = match_route(head.method, head.path);
+  if (r.target == endpoint::not_found) return refuse(not_found());
+  if (r.target == endpoint::method_not_allowed)
+    return refuse(method_not_allowed(std::move(r.allow)));
 
   const auto rule = access_for(r.target);
   if (rule.token_required) {
     const auto now_s = clock_.wall_now_us() / 1'000'000;
     const auto token = tokens_.verify_header(head.authorization, now_s);
-    if (token.status != auth::token_status::ok) return unauthorized(token.status);
-    if (rule.scope && !token.scopes.has(*rule.scope)) return forbidden(*rule.scope);
+    if (token.status != auth::token_status::ok) return refuse(unauthorized(token.status));
+    if (rule.scope && !token.scopes.has(*rule.scope)) return refuse(forbidden(*rule.scope));
   }
   if (has_body(r.target)) {
-    if (!is_json_content_type(head.content_type))
-      return detail_response(415, "Unsupported Media Type: send application/json");
+    if (!is_json_content_type(head.content_type)) return refuse(unsupported_media_type());
     if (head.content_length && *head.content_length > options_.max_body_bytes)
-      return body_too_large(options_.max_body_bytes);
+      return refuse(body_too_large(options_.max_body_bytes));
   }
-  return std::nullopt;
+  return {std::nullopt, {static_cast<unsigned>(r.target), std::move(r.id)}};
 }
 
-asio::awaitable<http_response> event_api::on_request(http_request request) {
-  const auto r = match_route(request.method, request.path);
-  switch (r.target) {
-    case endpoint::ingest: co_return co_await ingest(request);
-    case endpoint::ready: co_return co_await ready();
-    case endpoint::health: co_return json_response(200, R"({"status":"ok"})");
-    case endpoint::create_event: co_return co_await create(request);
-    case endpoint::list_events: co_return co_await list(request);
-    case endpoint::get_event: co_return co_await get(r.id);
-    case endpoint::replace_event: co_return co_await update(r.id, request, true);
-    case endpoint::patch_event: co_return co_await update(r.id, request, false);
-    case endpoint::delete_event: co_return co_await remove(r.id);
-    case endpoint::method_not_allowed: co_return method_not_allowed(r.allow);
-    case endpoint::not_found: break;
+// Not a coroutine: it hands back the endpoint's own, so a request costs no frame here.
+asio::awaitable<http_response> event_api::respond(const server::matched_route& route,
+                                                  const http_request& request) {
+  switch (static_cast<endpoint>(route.endpoint)) {
+    case endpoint::ingest: return ingest(request);
+    case endpoint::ready: return ready();
+    case endpoint::health: return answer(json_response(200, R"({"status":"ok"})"));
+    case endpoint::create_event: return create(request);
+    case endpoint::list_events: return list(request);
+    case endpoint::get_event: return get(route.param);
+    case endpoint::replace_event: return update(route.param, request, true);
+    case endpoint::patch_event: return update(route.param, request, false);
+    case endpoint::delete_event: return remove(route.param);
+    case endpoint::method_not_allowed:
+    case endpoint::not_found: break;  // refused by admit
   }
-  co_return detail_response(404, "Not Found");
+  return answer(not_found());
 }
 
 asio::awaitable<http_response> event_api::ingest(const http_request& request) {
   auto parsed = core::parse_event_batch(request.body, options_.limits);
-  if (parsed.too_many)
-    co_return detail_response(413, "Too many events: at most " +
-                                       std::to_string(options_.limits.max_batch) + " per request");
+  if (parsed.too_many) co_return too_many_events(options_.limits.max_batch);
   if (!parsed.errors.empty()) co_return validation_failed(parsed.errors);
 
   fill_server_fields(parsed.events, clock_.wall_now_us(), ids_);

@@ -29,8 +29,9 @@ class event_api final : public server::request_handler {
             const api_options& options);
   ~event_api() override;
 
-  std::optional<server::http_response> on_headers(const server::http_request& head) override;
-  boost::asio::awaitable<server::http_response> on_request(server::http_request request) override;
+  server::admission admit(const server::http_request& head) override;
+  boost::asio::awaitable<server::http_response> respond(
+      const server::matched_route& route, const server::http_request& request) override;
   server::http_response on_protocol_error(server::protocol_error error,
                                           std::string_view detail) override;
 

@@ -64,9 +64,20 @@ server::http_response protocol_error_response(server::protocol_error error, std:
   return res;
 }
 
+server::http_response not_found() { return detail_response(404, "Not Found"); }
+
+server::http_response unsupported_media_type() {
+  return detail_response(415, "Unsupported Media Type: send application/json");
+}
+
 server::http_response body_too_large(std::size_t max_body_bytes) {
   return detail_response(
       413, "Request body too large: at most " + std::to_string(max_body_bytes) + " bytes");
+}
+
+server::http_response too_many_events(std::size_t max_batch) {
+  return detail_response(413,
+                         "Too many events: at most " + std::to_string(max_batch) + " per request");
 }
 
 server::http_response unauthorized(auth::token_status status) {

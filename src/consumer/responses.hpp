@@ -38,7 +38,10 @@ server::http_response internal_error(std::string_view what, const request_ids& i
 server::http_response protocol_error_response(server::protocol_error error, std::string_view detail,
                                               std::size_t max_body_bytes, const request_ids& ids);
 
+server::http_response not_found();
+server::http_response unsupported_media_type();
 server::http_response body_too_large(std::size_t max_body_bytes);
+server::http_response too_many_events(std::size_t max_batch);
 server::http_response unauthorized(auth::token_status status);
 server::http_response forbidden(auth::scope needed);
 server::http_response validation_failed(const std::vector<core::field_error>& errors);

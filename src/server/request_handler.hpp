@@ -4,6 +4,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace evs::server {
@@ -16,18 +17,33 @@ enum class protocol_error {
   internal_error,     // the handler threw (500)
 };
 
+// What the handler matched from a request's head, handed back to it with the whole request,
+// so that a route is matched once per request. What `endpoint` numbers is the handler's.
+struct matched_route {
+  unsigned endpoint = 0;
+  std::string param;  // a path parameter, such as the {id} of /api/events/{id}
+};
+
+// The handler's verdict on a request's head: a refusal, sent without reading the body
+// (unknown path, missing token, wrong content type, body too large), or the route to respond on.
+struct admission {
+  std::optional<http_response> refusal;
+  matched_route route;
+};
+
 // What the server calls for each request. The session owns sockets, limits and timeouts;
 // the handler owns meaning.
 class request_handler {
  public:
   virtual ~request_handler() = default;
 
-  // Called once the headers are in, before the body is read: a response here is sent
-  // without reading the body (missing token, wrong content type, body too large), and the
-  // connection is closed after it.
-  virtual std::optional<http_response> on_headers(const http_request& head) = 0;
+  // Called once the head is in, before the body is read.
+  virtual admission admit(const http_request& head) = 0;
 
-  virtual boost::asio::awaitable<http_response> on_request(http_request request) = 0;
+  // Called with the whole request once admitted. `route` and `request` outlive the returned
+  // awaitable, so an implementation may hand back an endpoint's own coroutine.
+  virtual boost::asio::awaitable<http_response> respond(const matched_route& route,
+                                                        const http_request& request) = 0;
 
   // The answer to a protocol failure; `detail` is for the log, not for the client.
   virtual http_response on_protocol_error(protocol_error error, std::string_view detail) = 0;

@@ -19,11 +19,10 @@ void append_field(std::string& out, std::string_view name, std::string_view valu
 
 }  // namespace
 
-void write_response_head(const http_response& res, unsigned version, bool keep_alive,
-                         std::string& out) {
+void write_response_head(const http_response& res, const reply_form& form, std::string& out) {
   namespace http = boost::beast::http;
   out.clear();
-  out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  out.append(form.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
   append_number(out, res.status);
   out.push_back(' ');
   out.append(http::obsolete_reason(http::int_to_status(res.status)));
@@ -37,8 +36,8 @@ void write_response_head(const http_response& res, unsigned version, bool keep_a
     append_number(out, res.body.size());
     out.append("\r\n");
   }
-  if (version == 10 && keep_alive) append_field(out, "Connection", "keep-alive");
-  if (version != 10 && !keep_alive) append_field(out, "Connection", "close");
+  if (form.version == 10 && form.keep_alive) append_field(out, "Connection", "keep-alive");
+  if (form.version != 10 && !form.keep_alive) append_field(out, "Connection", "close");
   out.append("\r\n");
 }
 

@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -15,6 +16,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <optional>
 
 namespace evs::server {
 namespace {
@@ -25,6 +27,30 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using request_parser = http::request_parser<http::string_body>;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// Each step of an exchange names the one that comes next.
+enum class step {
+  admit,      // the head is in: the handler and the limits decide
+  read_body,  // admitted: the body is read
+  respond,    // the answer is known, or the handler gives it
+  drop,       // the connection is over, with nothing (more) to send
+};
+
+// One request on its way through the steps. Once `answer` is set, only responding is left.
+struct exchange {
+  explicit exchange(const server_config& config) {
+    parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
+    // No body limit until the handler has seen the head: a request without a valid token is
+    // answered 401 whatever its size. The limit is set before the body is read.
+    parser.body_limit(boost::none);
+  }
+
+  request_parser parser;
+  http_request request;
+  matched_route route;
+  std::optional<http_response> answer;
+  reply_form reply;  // until the head is read: HTTP/1.1, closing
+};
 
 http_request make_request(const request_parser& parser) {
   const auto& msg = parser.get();
@@ -41,8 +67,8 @@ http_request make_request(const request_parser& parser) {
   return req;
 }
 
-// A request usually arrives in one segment: parse what is already buffered (the header
-// alone, or with `eager` the body too), so that only bytes still on their way cost another
+// A request usually arrives in one segment: parse what is already buffered (the head alone,
+// or with `eager` the body too), so that only bytes still on their way cost another
 // asynchronous read. Needing more bytes is not an error.
 beast::error_code parse_buffered(request_parser& parser, beast::flat_buffer& buffer, bool eager) {
   beast::error_code ec;
@@ -57,27 +83,18 @@ beast::error_code parse_buffered(request_parser& parser, beast::flat_buffer& buf
   return ec;
 }
 
-// Sends head and body in one gather write. A response to HEAD keeps its headers and drops
-// its body, or the next response on the connection would be read as the rest of this one.
-// Most answers fit in the socket's send buffer, so the write is tried at once and only a
-// rest waits for the socket.
-asio::awaitable<beast::error_code> send(tcp::socket& socket, const http_response& res,
-                                        unsigned version, bool keep_alive, bool head,
-                                        std::string& head_text) {
-  write_response_head(res, version, keep_alive, head_text);
-  std::array<asio::const_buffer, 2> parts{asio::buffer(head_text),
-                                          head ? asio::const_buffer{} : asio::buffer(res.body)};
+// Writes what the socket takes at once, without waiting (it is non-blocking), and leaves the
+// rest in `parts`. Most answers fit in the socket's send buffer.
+beast::error_code write_at_once(tcp::socket& socket, std::array<asio::const_buffer, 2>& parts) {
   beast::error_code ec;
-  std::size_t written = socket.write_some(parts, ec);  // the socket is non-blocking
-  if (ec && ec != asio::error::would_block) co_return ec;
+  std::size_t written = socket.write_some(parts, ec);
+  if (ec == asio::error::would_block) ec = {};
   for (auto& part : parts) {
     const auto skip = std::min(written, part.size());
     part += skip;
     written -= skip;
   }
-  if (parts[0].size() + parts[1].size() == 0) co_return beast::error_code{};
-  std::tie(ec, written) = co_await asio::async_write(socket, parts, use_tuple);
-  co_return ec;
+  return ec;
 }
 
 bool ends_connection(const beast::error_code& ec) {
@@ -86,115 +103,183 @@ bool ends_connection(const beast::error_code& ec) {
          ec == asio::error::eof;
 }
 
+// The steps of run_session over one connection. Only the steps that may wait for the socket
+// are coroutines, and the request that arrives whole costs one read and one write.
+class connection {
+ public:
+  connection(tcp::socket& socket, const server_config& config, request_handler& handler,
+             session_registry& registry)
+      : socket_{socket},
+        config_{config},
+        handler_{handler},
+        registry_{registry},
+        registration_{registry, socket} {
+    beast::error_code ignored;
+    socket_.non_blocking(true, ignored);  // lets write_at_once try without waiting
+  }
+
+  asio::awaitable<step> read_head(exchange& x);
+  step admit(exchange& x);
+  step take_buffered_body(exchange& x);
+  asio::awaitable<step> read_body(exchange& x);
+  asio::awaitable<bool> respond(exchange& x);
+  asio::awaitable<void> linger();
+
+ private:
+  step body_read(exchange& x, const beast::error_code& ec);
+  step refuse(exchange& x, protocol_error error, std::string_view detail);
+
+  tcp::socket& socket_;
+  const server_config& config_;
+  request_handler& handler_;
+  session_registry& registry_;
+  registration registration_;
+  beast::flat_buffer buffer_;
+  std::string head_text_;  // every response's head, serialized into the one string
+  bool first_request_ = true;
+};
+
+// Between requests a keep-alive connection may wait up to the idle timeout; once a request
+// has begun, all of its head must come within the read timeout.
+asio::awaitable<step> connection::read_head(exchange& x) {
+  registration_.set_idle(true);
+  if (!first_request_ && buffer_.size() == 0) {
+    registration_.deadline_in(config_.idle_timeout);
+    auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(4096), use_tuple);
+    if (ec) co_return step::drop;
+    buffer_.commit(n);
+  }
+  first_request_ = false;
+  registration_.deadline_in(config_.read_timeout);
+  auto ec = parse_buffered(x.parser, buffer_, false);
+  if (!ec && !x.parser.is_header_done())
+    std::tie(ec, std::ignore) =
+        co_await http::async_read_header(socket_, buffer_, x.parser, use_tuple);
+  registration_.set_idle(false);
+  if (ends_connection(ec)) co_return step::drop;
+  if (ec)
+    co_return refuse(x,
+                     ec == http::error::header_limit ? protocol_error::header_too_large
+                                                     : protocol_error::malformed_request,
+                     ec.message());
+
+  const auto& msg = x.parser.get();
+  x.reply = {.version = msg.version(),
+             .keep_alive = msg.keep_alive(),
+             .head_only = msg.method() == http::verb::head};
+  x.request = make_request(x.parser);
+  co_return step::admit;
+}
+
+// The handler's verdict on the head (route, token, scope, content type), then the session's
+// own body limit.
+step connection::admit(exchange& x) {
+  auto verdict = handler_.admit(x.request);
+  if (verdict.refusal) {
+    x.answer = std::move(verdict.refusal);
+    return step::respond;
+  }
+  x.route = std::move(verdict.route);
+  if (x.request.content_length && *x.request.content_length > config_.body_limit)
+    return refuse(x, protocol_error::body_too_large, {});
+  x.parser.body_limit(config_.body_limit);
+  // One allocation for the whole body instead of a growing string copied as it doubles.
+  if (x.request.content_length) x.parser.get().body().reserve(*x.request.content_length);
+  return step::read_body;
+}
+
+// The body usually came with the head; only when some is still on its way is there a read.
+step connection::take_buffered_body(exchange& x) {
+  return body_read(x, parse_buffered(x.parser, buffer_, true));
+}
+
+asio::awaitable<step> connection::read_body(exchange& x) {
+  registration_.deadline_in(config_.read_timeout);
+  // The client waits for this before it sends the body (unless it has sent it already).
+  if (beast::iequals(x.parser.get()[http::field::expect], "100-continue")) {
+    static constexpr std::string_view proceed = "HTTP/1.1 100 Continue\r\n\r\n";
+    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(proceed), use_tuple);
+    if (ec) co_return step::drop;
+  }
+  auto [ec, n] = co_await http::async_read(socket_, buffer_, x.parser, use_tuple);
+  co_return body_read(x, ec);
+}
+
+step connection::body_read(exchange& x, const beast::error_code& ec) {
+  if (ec == http::error::body_limit) return refuse(x, protocol_error::body_too_large, {});
+  if (ec) return step::drop;
+  if (!x.parser.is_done()) return step::read_body;
+  x.request.body = std::move(x.parser.get().body());
+  return step::respond;
+}
+
+step connection::refuse(exchange& x, protocol_error error, std::string_view detail) {
+  x.answer = handler_.on_protocol_error(error, detail);
+  x.reply.keep_alive = false;
+  return step::respond;
+}
+
+// Sends the answer: the head serialized into the reused string and the body go out in one
+// gather write, and only what the socket does not take at once waits for it. A response to
+// HEAD keeps its head and drops its body, or the next response on the connection would be
+// read as the rest of this one. Returns whether the connection carries another request.
+asio::awaitable<bool> connection::respond(exchange& x) {
+  if (!x.answer) {
+    registration_.no_deadline();  // the client is not the one keeping us waiting now
+    try {
+      x.answer = co_await handler_.respond(x.route, x.request);
+    } catch (const std::exception& e) {
+      x.answer =
+          handler_.on_protocol_error(protocol_error::internal_error,
+                                     x.request.method + " " + x.request.target + ": " + e.what());
+    }
+  }
+  // With a body left unread, this connection cannot carry another request.
+  x.reply.keep_alive =
+      x.reply.keep_alive && x.parser.is_done() && !x.answer->close && !registry_.stopping;
+  write_response_head(*x.answer, x.reply, head_text_);
+  std::array<asio::const_buffer, 2> parts{
+      asio::buffer(head_text_),
+      x.reply.head_only ? asio::const_buffer{} : asio::buffer(x.answer->body)};
+  registration_.deadline_in(config_.read_timeout);
+  if (write_at_once(socket_, parts)) co_return false;
+  if (parts[0].size() + parts[1].size() != 0) {
+    auto [ec, n] = co_await asio::async_write(socket_, parts, use_tuple);
+    if (ec) co_return false;
+  }
+  co_return x.reply.keep_alive;
+}
+
+// Lingering close: read what the client is still sending, so that closing does not reset
+// the connection before it has read our answer (a 401 or 413 sent before its body).
+asio::awaitable<void> connection::linger() {
+  beast::error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  registration_.deadline_in(std::chrono::seconds{1});
+  std::array<char, 8192> sink{};
+  for (std::size_t drained = 0; drained < config_.body_limit + config_.header_limit;) {
+    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(sink), use_tuple);
+    if (ec) break;
+    drained += n;
+  }
+}
+
 }  // namespace
 
+// The protocol, one request at a time: read its head, admit it, read its body, respond;
+// repeat while keep-alive lasts (as Beast's awaitable server examples do).
 asio::awaitable<void> run_session(tcp::socket socket, const server_config& config,
                                   request_handler& handler, session_registry& registry) {
-  registration reg{registry, socket};
-  beast::error_code ignored;
-  socket.non_blocking(true, ignored);  // lets send() try a write without waiting
-  beast::flat_buffer buffer;
-  std::string head_text;  // reused for every response on this connection
-  bool first = true;
-
+  connection conn{socket, config, handler, registry};
   while (!registry.stopping) {
-    request_parser parser;
-    parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
-    // No body limit until the handler has seen the headers: a request without a valid token
-    // is answered 401 whatever its size. The limit is set before the body is read.
-    parser.body_limit(boost::none);
-
-    reg.set_idle(true);
-    if (!first && buffer.size() == 0) {
-      // Between requests a keep-alive connection may wait up to the idle timeout...
-      reg.deadline_in(config.idle_timeout);
-      auto [iec, in] = co_await socket.async_read_some(buffer.prepare(4096), use_tuple);
-      if (iec) break;
-      buffer.commit(in);
-    }
-    // ...but once a request has begun, all of its header must come within the read timeout.
-    reg.deadline_in(config.read_timeout);
-    auto ec = parse_buffered(parser, buffer, false);
-    std::size_t n = 0;
-    if (!ec && !parser.is_header_done())
-      std::tie(ec, n) = co_await http::async_read_header(socket, buffer, parser, use_tuple);
-    reg.set_idle(false);
-    first = false;
-    if (ends_connection(ec)) break;
-    if (ec) {
-      const auto error = ec == http::error::header_limit ? protocol_error::header_too_large
-                                                         : protocol_error::malformed_request;
-      reg.deadline_in(config.read_timeout);
-      co_await send(socket, handler.on_protocol_error(error, ec.message()), 11, false, false,
-                    head_text);
-      break;
-    }
-
-    const unsigned version = parser.get().version();
-    const bool keep_alive = parser.get().keep_alive();
-    const bool head = parser.get().method() == http::verb::head;
-    http_request request = make_request(parser);
-    auto early = handler.on_headers(request);
-    if (early) {
-      // With a body left unread, this connection cannot carry another request.
-      const bool keep = keep_alive && parser.is_done() && !early->close && !registry.stopping;
-      reg.deadline_in(config.read_timeout);
-      const auto wec = co_await send(socket, *early, version, keep, head, head_text);
-      if (wec || !keep) break;
-      continue;
-    }
-
-    parser.body_limit(config.body_limit);
-    bool too_large = request.content_length && *request.content_length > config.body_limit;
-    if (!too_large && beast::iequals(parser.get()[http::field::expect], "100-continue")) {
-      static constexpr std::string_view proceed = "HTTP/1.1 100 Continue\r\n\r\n";
-      reg.deadline_in(config.read_timeout);
-      auto [wec, wn] = co_await asio::async_write(socket, asio::buffer(proceed), use_tuple);
-      if (wec) break;
-    }
-    if (!too_large) {
-      // One allocation for the whole body instead of a growing string copied as it doubles.
-      if (request.content_length) parser.get().body().reserve(*request.content_length);
-      ec = parse_buffered(parser, buffer, true);
-      if (!ec && !parser.is_done()) {
-        reg.deadline_in(config.read_timeout);
-        std::tie(ec, n) = co_await http::async_read(socket, buffer, parser, use_tuple);
-      }
-      too_large = ec == http::error::body_limit;
-      if (ec && !too_large) break;
-    }
-    if (too_large) {
-      reg.deadline_in(config.read_timeout);
-      co_await send(socket, handler.on_protocol_error(protocol_error::body_too_large, {}), version,
-                    false, head, head_text);
-      break;
-    }
-    request.body = std::move(parser.get().body());
-
-    reg.no_deadline();
-    http_response response;
-    try {
-      response = co_await handler.on_request(std::move(request));
-    } catch (const std::exception& e) {
-      response = handler.on_protocol_error(
-          protocol_error::internal_error, std::string{parser.get().method_string()} + " " +
-                                              std::string{parser.get().target()} + ": " + e.what());
-    }
-    const bool keep = keep_alive && !response.close && !registry.stopping;
-    reg.deadline_in(config.read_timeout);
-    const auto wec = co_await send(socket, response, version, keep, head, head_text);
-    if (wec || !keep) break;
+    exchange x{config};
+    auto next = co_await conn.read_head(x);
+    if (next == step::admit) next = conn.admit(x);
+    if (next == step::read_body) next = conn.take_buffered_body(x);
+    if (next == step::read_body) next = co_await conn.read_body(x);
+    if (next != step::respond || !co_await conn.respond(x)) break;
   }
-  socket.shutdown(tcp::socket::shutdown_send, ignored);
-  // Lingering close: read what the client is still sending, so that closing does not reset
-  // the connection before it has read our answer (a 401 or 413 sent before its body).
-  reg.deadline_in(std::chrono::seconds{1});
-  std::array<char, 8192> sink{};
-  for (std::size_t drained = 0; drained < config.body_limit + config.header_limit;) {
-    auto [rec, rn] = co_await socket.async_read_some(asio::buffer(sink), use_tuple);
-    if (rec) break;
-    drained += rn;
-  }
+  co_await conn.linger();
 }
 
 }  // namespace evs::server

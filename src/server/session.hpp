@@ -1,6 +1,7 @@
 #pragma once
-// One coroutine per connection: read with limits and deadlines, hand the request to the
-// handler, write the answer, repeat while keep-alive lasts.
+// One coroutine per connection, one request at a time: read its head, let the handler admit
+// it (route, token, limits), read its body, respond; repeat while keep-alive lasts. Every read
+// has a size limit and a deadline.
 #include "server/request_handler.hpp"
 #include "server/server_config.hpp"
 #include "server/session_registry.hpp"
