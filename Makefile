@@ -6,18 +6,65 @@ JOBS ?= 2
 RELEASE_DIR := build/release
 APPS := event-consumer event-token event-propagator
 
-# Every Debian 12 package the build, the tests, the demo and the benchmarks need.
-PACKAGES := g++ cmake ninja-build ccache pkg-config make git curl ca-certificates \
-  libboost1.81-dev libboost-json1.81-dev \
-  libsqlite3-dev sqlite3 libjwt-dev libcli11-dev libpq-dev libcurl4-openssl-dev \
-  libgoogle-perftools-dev libgtest-dev libgmock-dev libbenchmark-dev python3 util-linux \
-  postgresql-15 postgresql-client-15 nginx-light wrk clang-format clang-tidy openssl
+# The Debian 12 packages. RUN_PACKAGES build and run the programs (`make run`); TEST_PACKAGES
+# add what the tests, the benchmarks and the checks use. `make install` installs both (CI).
+RUN_PACKAGES := g++ cmake ninja-build ccache pkg-config make ca-certificates util-linux \
+  libboost1.81-dev libboost-json1.81-dev libsqlite3-dev libjwt-dev libcli11-dev libpq-dev \
+  libcurl4-openssl-dev libgoogle-perftools-dev
+TEST_PACKAGES := git curl python3 openssl sqlite3 libgtest-dev libgmock-dev libbenchmark-dev \
+  postgresql-15 postgresql-client-15 nginx-light wrk clang-format clang-tidy
+# package:service pairs. Debian starts these services when it installs their packages
+# (PostgreSQL on 5432, nginx on 80); the tests and benchmarks start servers of their own, so a
+# service whose package `make install` just installed is stopped and disabled.
+SERVICES := postgresql-15:postgresql nginx-light:nginx
+INSTALL_LOG := build/install.log
 
-.PHONY: help install build test test-asan run run_consumer run_propagator token bench \
+# $(call install_packages,PACKAGES): installs those of PACKAGES that are missing, with apt's
+# output in $(INSTALL_LOG); one line says what and where; on failure, the log's end.
+define install_packages
+@missing=$$(for p in $(1); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	  done); \
+	[ -n "$$missing" ] || exit 0; \
+	mkdir -p $(dir $(INSTALL_LOG)); \
+	echo "installing" $$missing "(output: $(INSTALL_LOG))" >&2; \
+	SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	if ! { $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+	       $$SUDO apt-get install -y -q --no-install-recommends $$missing; } >> $(INSTALL_LOG) 2>&1; then \
+	  echo "installing failed; the end of $(INSTALL_LOG):" >&2; tail -n 25 $(INSTALL_LOG) >&2; exit 1; \
+	fi; \
+	for pair in $(SERVICES); do \
+	  package=$${pair%%:*}; service=$${pair#*:}; \
+	  case " $$missing " in *" $$package "*) ;; *) continue ;; esac; \
+	  [ -e /etc/init.d/$$service ] || continue; \
+	  echo "stopping and disabling the system service $$service (the tests start their own)" >&2; \
+	  if [ -d /run/systemd/system ]; then $$SUDO systemctl disable --now $$service; \
+	  else $$SUDO service $$service stop; $$SUDO update-rc.d $$service disable; fi \
+	    >> $(INSTALL_LOG) 2>&1 || true; \
+	done
+endef
+
+# $(call build_preset,PRESET,CONFIGURE_ARGS,BUILD_ARGS): configures and builds with the whole
+# output in build/PRESET.log; the terminal shows ninja's [n/N] progress, and on failure the
+# compiler's messages. All on stderr, so that `TOKEN=$(make token)` gets the token alone.
+define build_preset
+@mkdir -p build; set -o pipefail; \
+	{ cmake --preset $(1) $(2) && cmake --build --preset $(1) -j $(JOBS) $(3); } 2>&1 \
+	  | tee build/$(1).log \
+	  | awk -v tty=$$([ -t 2 ] && echo 1 || echo 0) \
+	      '/^\[[0-9]+\/[0-9]+\]/ { if (tty) printf "\r\033[K%s", substr($$0, 1, 100) > "/dev/stderr"; \
+	                                else print > "/dev/stderr"; fflush("/dev/stderr") } \
+	       END { if (tty) printf "\r\033[K" > "/dev/stderr" }' \
+	  || { echo "build failed ($(1)); its messages (all in build/$(1).log):" >&2; \
+	       grep -v '^\[[0-9]*/[0-9]*\]' build/$(1).log | tail -n 60 >&2; exit 1; }; \
+	echo "built $(1) (log: build/$(1).log)" >&2
+endef
+
+.PHONY: help install install-run build test test-asan run run_consumer run_propagator token bench \
         format format-check tidy clean
 
 help:
-	@echo "make install         install every Debian package needed (idempotent)"
+	@echo "make install         install every Debian package needed (idempotent; log in build/)"
 	@echo "make run             build, then run consumer + propagator on SQLite (Ctrl-C stops)"
 	@echo "make test            install, build, start a throwaway PostgreSQL, run every test"
 	@echo "make test-asan       the same suite under AddressSanitizer + UBSan"
@@ -29,36 +76,28 @@ help:
 	@echo "make clean           remove build folders"
 
 install:
-	@missing=$$(for p in $(PACKAGES); do \
-	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
-	  done); \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:" $$missing; \
-	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
-	else \
-	  echo "all packages present"; \
-	fi
+	$(call install_packages,$(RUN_PACKAGES) $(TEST_PACKAGES))
 
-build: install
-	cmake --preset release >/dev/null
-	cmake --build --preset release -j $(JOBS) --target $(APPS)
+# Only what building and running need: `make run` on a fresh machine.
+install-run:
+	$(call install_packages,$(RUN_PACKAGES))
+
+# The programs only: the benchmarks (and Google Benchmark) are `make bench`'s.
+build: install-run
+	$(call build_preset,release,-DEVS_BUILD_BENCH=OFF,--target $(APPS))
 
 # CI's suite: warnings are errors, a throwaway PostgreSQL for the tests that need one.
 test: install
-	cmake --preset ci >/dev/null
-	cmake --build --preset ci -j $(JOBS)
+	$(call build_preset,ci)
 	scripts/with-postgres ctest --preset ci -j 1
 
 test-asan: install
-	cmake --preset asan-ubsan >/dev/null
-	cmake --build --preset asan-ubsan -j $(JOBS)
+	$(call build_preset,asan-ubsan)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  scripts/with-postgres ctest --preset asan-ubsan -j 1
 
 run: build
-	scripts/run-demo.sh $(RELEASE_DIR)/apps
+	@scripts/run-demo.sh $(RELEASE_DIR)/apps
 
 run_consumer: build
 	$(RELEASE_DIR)/apps/event-consumer
@@ -73,8 +112,7 @@ token: build
 	@$(RELEASE_DIR)/apps/event-token --sub "$(SUB)" --scope "$(SCOPE)" --ttl "$(TTL)"
 
 bench: install
-	cmake --preset release >/dev/null
-	cmake --build --preset release -j $(JOBS)
+	$(call build_preset,release,-DEVS_BUILD_BENCH=ON)
 	scripts/with-postgres bench/run.sh $(RELEASE_DIR)
 
 format:

@@ -2,6 +2,16 @@
 # make bench: the consumer under wrk next to the same-run references (nginx answering a static
 # 200 to the same request, and our own store called directly), one table, JSON under
 # bench/results/. Every process it starts is stopped on exit.
+#
+# Only what succeeded counts: rates come from 2xx answers, every run reports its non-2xx
+# answers and the rows the store gained (counted with sqlite3 / psql), and the table marks a
+# run whose rows do not match its 2xx events. The consumer runs with bench/sync_counter.cpp
+# preloaded, which counts its WAL syncs: rows stored / commits is its commit group size, and
+# the raw store is also run at that size, for a like-for-like ratio B.
+#
+# Knobs: BENCH_SECONDS (each wrk run, default 8), RATIO_ROUNDS (ratio A pairs, default 3),
+# BENCH_PROPAGATOR_EVENTS (default 500000), BENCH_TOKENS (distinct tokens of the many-clients
+# run, default 8192: twice the consumer's token cache, so every request is a cache miss).
 set -euo pipefail
 BUILD=${1:-build/release}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +32,25 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 peak_rss_kib() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
+
+# Rows in the events table of the store a consumer writes to (sqlite: the file; postgres: the
+# throwaway server of scripts/with-postgres).
+stored_rows() {
+  case $1 in
+    sqlite) sqlite3 -readonly "$WORK/events.db" 'SELECT count(*) FROM events' ;;
+    postgres) psql "$EVS_TEST_PG_URL" -XAtqc 'SELECT count(*) FROM events' ;;
+  esac
+}
+# The consumer's fsync/fdatasync calls so far: "WAL other" (bench/sync_counter.cpp).
+SYNC_COUNTS=$WORK/sync-counts
+sync_counts() { od -An -t u8 -N16 "$SYNC_COUNTS" 2>/dev/null | awk '{print $1 + 0, $2 + 0}' || echo "0 0"; }
+# A run's last requests may still be committing when wrk returns: wait until the count settles.
+settled_rows() {
+  local before after
+  after=$(stored_rows "$1")
+  while sleep 0.5; before=$after; after=$(stored_rows "$1"); [[ $after != "$before" ]]; do :; done
+  echo "$after"
+}
 
 # --- references: nginx static 200 ---
 NGINX_PORT=$(free_port)
@@ -48,28 +77,61 @@ CONF
 PIDS+=($!)
 wait_port "$NGINX_PORT"
 
-run_wrk() { # label url events_per_request connections
-  LABEL=$1 EVENTS_PER_REQUEST=$3 TOKEN=${TOKEN:-} wrk -t2 -c"$4" -d"${DURATION}s" --latency \
-    -s "$ROOT/bench/ingest.lua" "$2" | grep '^{' | sed "s/}\$/,\"connections\":$4}/"
+run_wrk() { # label url events_per_request connections [tokens file]
+  LABEL=$1 EVENTS_PER_REQUEST=$3 TOKEN=${TOKEN:-} TOKENS_FILE=${5:-} wrk -t2 -c"$4" \
+    -d"${DURATION}s" --latency -s "$ROOT/bench/ingest.lua" "$2" | grep '^{' |
+    sed "s/}\$/,\"connections\":$4}/"
 }
 
-# measure_consumer BACKEND PID PORT "EVENTS_PER_REQUEST CONNECTIONS"...: one wrk run per
-# workload, with the consumer's CPU time over the run and its peak RSS added to the line.
+# Says what a run got back that was not a 2xx, and whether the rows it stored match its 2xx.
+report_run() { # json line
+  python3 - "$1" >&2 <<'PY'
+import json, sys
+r = json.loads(sys.argv[1])
+ok_events = (r["requests"] - r["non_2xx"]) * r["events_per_request"]
+line = f"  {r['non_2xx']} non-2xx, {r['socket_errors']} socket errors; {ok_events} events in 2xx answers"
+if "stored" in r:
+    line += f", {r['stored']} rows stored"
+print(line)
+PY
+}
+
+# measure_consumer BACKEND PID PORT "EVENTS_PER_REQUEST CONNECTIONS [TOKENS_FILE]"...: one wrk
+# run per workload, with the consumer's CPU time over the run, its peak RSS, the rows the store
+# gained and (SQLite) the WAL and other syncs added to the line.
 measure_consumer() {
-  local backend=$1 pid=$2 port=$3 workload line before after
+  local backend=$1 pid=$2 port=$3 workload line before after rows_before rows_after
+  local syncs_before syncs_after
   shift 3
   for workload in "$@"; do
     set -- $workload
-    echo "consumer ($backend), $1 events/request, $2 connections..." >&2
+    echo "consumer ($backend), $1 events/request, $2 connections${3:+, a new token per request}..." >&2
+    rows_before=$(settled_rows "$backend")
+    syncs_before=($(sync_counts))
     before=$(cpu_ticks "$pid")
-    line=$(run_wrk consumer "http://127.0.0.1:$port/api/event" "$1" "$2")
+    line=$(run_wrk consumer "http://127.0.0.1:$port/api/event" "$1" "$2" "${3:-}")
     after=$(cpu_ticks "$pid")
-    echo "${line%\}},\"backend\":\"$backend\",\"cpu_ticks\":$((after - before)),\"peak_rss_kib\":$(peak_rss_kib "$pid")${ROUND:+,\"round\":$ROUND}}" >> "$RESULTS"
+    rows_after=$(settled_rows "$backend")
+    syncs_after=($(sync_counts))
+    line="${line%\}},\"backend\":\"$backend\",\"cpu_ticks\":$((after - before)),\"peak_rss_kib\":$(peak_rss_kib "$pid")"
+    line+=",\"stored\":$((rows_after - rows_before))"
+    line+=",\"wal_syncs\":$((syncs_after[0] - syncs_before[0])),\"other_syncs\":$((syncs_after[1] - syncs_before[1]))"
+    line+="${ROUND:+,\"round\":$ROUND}}"
+    report_run "$line"
+    echo "$line" >> "$RESULTS"
   done
 }
 
+measure_nginx() { # connections [round]
+  local line
+  line=$(run_wrk nginx "http://127.0.0.1:$NGINX_PORT/api/event" 1 "$1")
+  line="${line%\}}${2:+,\"round\":$2}}"
+  report_run "$line"
+  echo "$line" >> "$RESULTS"
+}
+
 echo "nginx static-200 reference, 8 connections..." >&2
-run_wrk nginx "http://127.0.0.1:$NGINX_PORT/api/event" 1 8 >> "$RESULTS"
+measure_nginx 8
 
 # --- raw store, no HTTP ---
 for batch in 1 10 100; do
@@ -88,29 +150,65 @@ export SECRET_KEY=bench-secret-$$
 PORT=$(free_port)
 # with-postgres exports DB_HOSTNAME & co, which would select PostgreSQL: unset them here.
 env -u DB_HOSTNAME -u DATABASE_URL LOG_LEVEL=warn PORT=$PORT DB_PATH="$WORK/events.db" \
+  EVS_SYNC_COUNTS="$SYNC_COUNTS" LD_PRELOAD="$BUILD/bench/libsync_counter.so" \
   "$BUILD/apps/event-consumer" --env-file /dev/null 2> "$WORK/consumer.log" &
 CONSUMER=$!
 PIDS+=($CONSUMER)
 wait_port "$PORT"
 TOKEN=$("$BUILD/apps/event-token" --env-file /dev/null --sub bench --scope events:write --ttl 1d)
 export TOKEN
+# Many clients: one token each, signed as pyjwt signs them (HS256, the same SECRET_KEY).
+python3 - "${BENCH_TOKENS:-8192}" > "$WORK/tokens.txt" <<'PY'
+import base64, hashlib, hmac, json, os, sys, time
+def part(data):
+    return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).rstrip(b"=")
+key = os.environ["SECRET_KEY"].encode()
+now = int(time.time())
+for i in range(int(sys.argv[1])):
+    signed = part({"alg": "HS256", "typ": "JWT"}) + b"." + part(
+        {"sub": f"client-{i}", "scope": "events:write", "iat": now, "exp": now + 86400})
+    signature = base64.urlsafe_b64encode(hmac.new(key, signed, hashlib.sha256).digest()).rstrip(b"=")
+    print((signed + b"." + signature).decode())
+PY
 # Ratio A pairs nginx and the consumer back to back, RATIO_ROUNDS times: a shared machine's speed
 # can drift by tens of percent within minutes, so the ratio is the median of the pairs' ratios.
 for round in $(seq "${RATIO_ROUNDS:-3}"); do
   echo "ratio A round $round: nginx static-200, 1 event/request, 64 connections..." >&2
-  run_wrk nginx "http://127.0.0.1:$NGINX_PORT/api/event" 1 64 | sed "s/}\$/,\"round\":$round}/" >> "$RESULTS"
+  measure_nginx 64 "$round"
   ROUND=$round measure_consumer sqlite "$CONSUMER" "$PORT" "1 64"
 done
-measure_consumer sqlite "$CONSUMER" "$PORT" "10 64" "100 64" "1 8"
+measure_consumer sqlite "$CONSUMER" "$PORT" "10 64" "100 64" "1 8" "1 64 $WORK/tokens.txt"
 # --- the propagator in burst mode against the same consumer ---
+rows_before=$(settled_rows sqlite)
 echo "propagator burst (INTERVAL_SECONDS=0, BATCH_SIZE=1000) into the consumer (sqlite)..." >&2
 API_URL="http://127.0.0.1:$PORT/api/event" API_TOKEN=$TOKEN INTERVAL_SECONDS=0 BATCH_SIZE=1000 \
   SPOOL_PATH="$WORK/spool.db" LOG_LEVEL=info "$BUILD/apps/event-propagator" --env-file /dev/null \
   --count "${BENCH_PROPAGATOR_EVENTS:-500000}" 2> "$WORK/propagator.log"
-grep 'count reached' "$WORK/propagator.log" | sed -E \
-  's/.*delivered=([0-9]+).*requests=([0-9]+).*elapsed_s=([0-9.]+).*rate_per_s=([0-9.]+).*/{"label":"propagator","backend":"sqlite","events":\1,"requests":\2,"seconds":\3,"events_per_s":\4}/' \
-  >> "$RESULTS"
+rows_after=$(settled_rows sqlite)
+summary=$(grep 'count reached' "$WORK/propagator.log")
+echo "  $(sed -E 's/.*(delivered=[0-9]+).*/\1/' <<<"$summary"), $((rows_after - rows_before)) rows stored" >&2
+sed -E 's/.*delivered=([0-9]+).*requests=([0-9]+).*elapsed_s=([0-9.]+).*rate_per_s=([0-9.]+).*/{"label":"propagator","backend":"sqlite","events":\1,"requests":\2,"seconds":\3,"events_per_s":\4/' \
+  <<<"$summary" | sed "s/\$/,\"stored\":$((rows_after - rows_before))}/" >> "$RESULTS"
 kill -TERM "$CONSUMER"; wait "$CONSUMER" || true
+
+# Ratio B like for like: the raw store committing groups of the size the consumer committed at
+# 100 events/request (rows stored / commits; commits = WAL syncs less the two WAL syncs and one
+# database sync that each checkpoint adds).
+GROUP=$(python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r["label"] == "consumer" and r.get("backend") == "sqlite" and r["events_per_request"] == 100:
+        commits = max(1, r["wal_syncs"] - 2 * r["other_syncs"])
+        print(max(1, round(r["stored"] / commits)))
+        break' "$RESULTS")
+if [[ -n $GROUP ]]; then
+  rm -f "$WORK"/raw.db*
+  sync
+  echo "raw SQLite store, batch $GROUP (the consumer's commit group at 100 events/request)..." >&2
+  "$BUILD/bench/store_bench" --backend sqlite --target "$WORK/raw.db" --batch "$GROUP" --seconds 5 \
+    | sed 's/^{/{"label":"store","observed_group":true,/' >> "$RESULTS"
+fi
 
 # --- PostgreSQL, when run under scripts/with-postgres ---
 if [[ -n ${EVS_TEST_PG_URL:-} ]]; then

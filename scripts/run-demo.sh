@@ -8,7 +8,8 @@
 #
 # Settings come from .env in the working directory, as for the programs themselves. When there
 # is no .env, one is made from .env.example with a random SECRET_KEY and an API_TOKEN minted
-# by event-token; an existing .env only gets the two keys added if it lacks them. The
+# by event-token; an existing .env only gets the two keys added if it lacks them (and is then
+# made readable by its owner only). The
 # propagator logs at debug level here, one line per event (DEMO_PROPAGATOR_LOG_LEVEL=info for
 # status lines only).
 set -euo pipefail
@@ -23,6 +24,11 @@ for program in event-consumer event-propagator event-token; do
 done
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+# What was done to .env, said after the summary of where things are.
+notes=()
+
+# .env holds the HMAC secret and a token: only its owner may read it.
+umask 077
 
 # KEY is set, non-empty, in the environment or in .env.
 given() {
@@ -30,40 +36,66 @@ given() {
   [[ -f .env ]] && grep -Eq "^[[:space:]]*(export[[:space:]]+)?$1=[\"']?[^\"'[:space:]#]" .env
 }
 
+# The value a program will see for KEY: the environment, else the last KEY= line of .env, else
+# DEFAULT.
+setting() {
+  if [[ -n "${!1:-}" ]]; then
+    echo "${!1}"
+    return
+  fi
+  local value=""
+  [[ -f .env ]] && value=$(sed -n -E "s/^[[:space:]]*(export[[:space:]]+)?$1=[\"']?([^\"'#]*).*/\2/p" .env |
+    tail -1 | sed 's/[[:space:]]*$//')
+  echo "${value:-$2}"
+}
+
 if [[ ! -f .env ]]; then
   if [[ -f .env.example ]]; then cp .env.example .env; else : > .env; fi
   chmod 600 .env
-  say "created .env (settings for both programs; edit it to change them)"
+  notes+=("created .env (settings for both programs; edit it to change them)")
 fi
 
-if ! given SECRET_KEY; then
-  secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
-  # Replace an empty SECRET_KEY= line, or add one.
-  if grep -q '^SECRET_KEY=$' .env; then
-    sed -i "s/^SECRET_KEY=\$/SECRET_KEY=$secret/" .env
+# Writes KEY=VALUE into .env: fills an empty KEY= line, or adds one. The file is made private
+# first, since what goes in is a secret.
+put_secret() {
+  chmod 600 .env
+  if grep -q "^$1=\$" .env; then
+    sed -i "s|^$1=\$|$1=$2|" .env
   else
-    printf '\nSECRET_KEY=%s\n' "$secret" >> .env
+    printf '\n%s=%s\n' "$1" "$2" >> .env
   fi
-  say "wrote a random SECRET_KEY to .env"
+}
+
+if ! given SECRET_KEY; then
+  put_secret SECRET_KEY "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  notes+=("wrote a random SECRET_KEY to .env")
 fi
 
 if ! given API_TOKEN; then
   # event-token reads SECRET_KEY and ALGORITHM from the environment or .env, as the consumer does.
   # No expiry: a demo token that lapses would make the consumer refuse every event a month on.
-  token=$("$bin_dir/event-token" --sub event-propagator --scope events:write --ttl never)
-  if grep -q '^API_TOKEN=$' .env; then
-    sed -i "s/^API_TOKEN=\$/API_TOKEN=$token/" .env
-  else
-    printf '\nAPI_TOKEN=%s\n' "$token" >> .env
-  fi
-  say "minted an API_TOKEN for the propagator (scope events:write, no expiry) into .env"
+  put_secret API_TOKEN "$("$bin_dir/event-token" --sub event-propagator --scope events:write --ttl never)"
+  notes+=("minted an API_TOKEN for the propagator (scope events:write, no expiry) into .env")
 fi
 
+host=$(setting HOST 127.0.0.1)
+port=$(setting PORT 8000)
 # The propagator follows the consumer's port unless told otherwise.
 if ! given API_URL; then
-  port=${PORT:-$(sed -n 's/^[[:space:]]*PORT=\([0-9]*\).*/\1/p' .env 2>/dev/null | tail -1)}
-  export API_URL="http://localhost:${port:-8000}/api/event"
+  export API_URL="http://localhost:$port/api/event"
 fi
+if [[ -n $(setting DATABASE_URL "") ]]; then
+  data="DATABASE_URL from .env"
+elif [[ -n $(setting DB_HOSTNAME "") ]]; then
+  data="PostgreSQL at $(setting DB_HOSTNAME ""):$(setting DB_PORT 5432)"
+else
+  data=$(setting DB_PATH ./data/events.db)
+fi
+
+say "event-consumer listens on http://$host:$port (POST /api/event; events stored in $data)"
+say "event-propagator sends sample events to $(setting API_URL "http://localhost:$port/api/event"), spooled in $(setting SPOOL_PATH ./data/propagator-spool.db)"
+say "Ctrl-C stops both (the propagator first, delivering what it holds)"
+for note in "${notes[@]}"; do say "$note"; done
 
 # Each program in its own session: Ctrl-C reaches this script only, which stops them in order.
 # The log prefixers ignore Ctrl-C too, so the programs' last lines (their summaries) show.
@@ -82,14 +114,13 @@ stop() {
   wait "$propagator" 2>/dev/null || true
   kill -TERM "$consumer" 2>/dev/null || true
   wait "$consumer" 2>/dev/null || true
-  say "stopped; the events are in the consumer database (DB_PATH, default ./data/events.db)"
+  say "stopped; the events are in $data"
   exit 0
 }
 trap stop INT TERM
 
-say "consumer pid $consumer, propagator pid $propagator; Ctrl-C stops both"
-say "try: kill -9 $consumer, watch the propagator retry and its pending count grow, then restart"
-say "     the consumer alone (make run_consumer) and watch the backlog drain"
+say "try: kill -9 $consumer (the consumer), watch the propagator retry and its pending count grow,"
+say "     then restart the consumer alone (make run_consumer) and watch the backlog drain"
 
 # Either program ending on its own ends the demo; the other is stopped cleanly.
 status=0

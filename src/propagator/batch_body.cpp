@@ -1,6 +1,6 @@
 #include "propagator/batch_body.hpp"
 
-#include "core/json_text.hpp"
+#include "core/event_json.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -12,30 +12,21 @@ namespace {
 
 namespace json = boost::json;
 
-void append_event(std::string& out, const spooled_event& e) {
-  out += "{\"event_id\":";
-  core::append_json_string(out, e.event_id);
-  out += ",\"event_type\":";
-  core::append_json_string(out, e.event_type);
-  out += ",\"event_payload\":";
-  out += e.payload_json;
-  out += ",\"occurred_at\":";
-  core::append_json_string(out, e.occurred_at);
-  out += '}';
-}
-
 }  // namespace
 
 batch_body make_batch_body(std::span<const spooled_event> events, std::size_t max_bytes) {
   batch_body body;
   body.json = "[";
-  std::string item;
   for (const auto& e : events) {
-    item.clear();
-    if (body.count > 0) item += ',';
-    append_event(item, e);
-    if (body.count > 0 && body.json.size() + item.size() + 1 > max_bytes) break;
-    body.json += item;
+    // Written in place and cut back when it does not fit: no copy of each event through a
+    // temporary (the burst benchmark sends 1000 events per request).
+    const std::size_t before = body.json.size();
+    if (body.count > 0) body.json += ',';
+    core::append_event_json(body.json, {e.event_id, e.event_type, e.payload_json, e.occurred_at});
+    if (body.count > 0 && body.json.size() + 1 > max_bytes) {
+      body.json.resize(before);
+      break;
+    }
     ++body.count;
   }
   body.json += ']';

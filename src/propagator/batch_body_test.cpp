@@ -76,5 +76,15 @@ TEST(RejectedPositions, BlamesEverythingWhenUnsure) {
   EXPECT_TRUE(rejected_positions(R"({"detail":[{"loc":["body",1]},{"msg":"?"}]})", 5).empty());
 }
 
+TEST(MakeBatchBody, ABodyOfExactlyTheLimitFits) {
+  const auto e = events(5);
+  const auto whole = make_batch_body(e, 1 << 20);
+  EXPECT_EQ(make_batch_body(e, whole.json.size()).count, 5U);
+  const auto one_short = make_batch_body(e, whole.json.size() - 1);
+  EXPECT_EQ(one_short.count, 4U);
+  EXPECT_EQ(one_short.json.back(), ']');
+  EXPECT_EQ(json::parse(one_short.json).as_array().size(), 4U);
+}
+
 }  // namespace
 }  // namespace evs::propagator

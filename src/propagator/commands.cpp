@@ -1,5 +1,6 @@
 #include "propagator/commands.hpp"
 
+#include "core/event_json.hpp"
 #include "core/json_text.hpp"
 #include "core/rfc3339.hpp"
 #include "propagator/curl_sender.hpp"
@@ -76,12 +77,10 @@ int list_dead_letters(const config& cfg, std::ostream& out) {
   const auto letters = store->dead_letters();
   std::string line;
   for (const auto& d : letters) {
-    line = "{\"event_id\":";
-    core::append_json_string(line, d.event.event_id);
-    line += ",\"event_type\":";
-    core::append_json_string(line, d.event.event_type);
-    line += ",\"event_payload\":" + d.event.payload_json + ",\"occurred_at\":";
-    core::append_json_string(line, d.event.occurred_at);
+    // The event as it was sent, then why it was refused.
+    line = "{";
+    core::append_event_members(
+        line, {d.event.event_id, d.event.event_type, d.event.payload_json, d.event.occurred_at});
     line += ",\"failed_at\":";
     core::append_json_string(line, core::format_rfc3339(d.failed_at_us));
     line += ",\"status\":" + std::to_string(d.http_status) + ",\"reason\":";

@@ -1,11 +1,11 @@
 #pragma once
 // The real sender: one libcurl easy handle, reused so the connection stays alive between
-// requests; http and https.
+// requests; http and https. libcurl stays inside curl_sender.cpp: users of this header see
+// no libcurl type and need not link or include it.
 #include "propagator/sender.hpp"
 
-#include <curl/curl.h>
-
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace evs::propagator {
@@ -23,15 +23,8 @@ class curl_sender final : public sender {
   send_result send(std::string_view json_body, std::chrono::milliseconds timeout) override;
 
  private:
-  static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self);
-  static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self);
-  static int on_progress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
-
-  std::string url_;
-  std::function<bool()> should_abort_;
-  CURL* handle_ = nullptr;
-  curl_slist* headers_ = nullptr;
-  send_result current_;
+  struct transfer;  // the libcurl handle, its headers and the answer being read
+  std::unique_ptr<transfer> transfer_;
 };
 
 }  // namespace evs::propagator
