@@ -10,7 +10,7 @@ pkg_check_modules(LIBJWT REQUIRED IMPORTED_TARGET libjwt)
 pkg_check_modules(LIBCURL REQUIRED IMPORTED_TARGET libcurl)
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 # The sanitizers bring their own allocator, so tcmalloc is linked only without them.
-if(NOT EVS_ENABLE_SANITIZERS)
+if(NOT EVS_SANITIZED)
   pkg_check_modules(TCMALLOC REQUIRED IMPORTED_TARGET libtcmalloc_minimal)
 endif()
 if(EVS_BUILD_TESTS)

@@ -1,7 +1,26 @@
+# EVS_ENABLE_SANITIZERS: AddressSanitizer + UndefinedBehaviorSanitizer (the asan-ubsan preset);
+# EVS_ENABLE_TSAN: ThreadSanitizer (the tsan preset). They cannot be combined.
+if(EVS_ENABLE_SANITIZERS AND EVS_ENABLE_TSAN)
+  message(FATAL_ERROR "EVS_ENABLE_SANITIZERS and EVS_ENABLE_TSAN exclude each other")
+endif()
+# The sanitizers bring their own allocator: tcmalloc is linked only without them.
+if(EVS_ENABLE_SANITIZERS OR EVS_ENABLE_TSAN)
+  set(EVS_SANITIZED ON)
+else()
+  set(EVS_SANITIZED OFF)
+endif()
+
 function(evs_enable_sanitizers target)
   if(EVS_ENABLE_SANITIZERS)
     target_compile_options(${target} INTERFACE -fsanitize=address,undefined
       -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
     target_link_options(${target} INTERFACE -fsanitize=address,undefined)
+  elseif(EVS_ENABLE_TSAN)
+    target_compile_options(${target} INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
+    # Asio's fenced blocks use std::atomic_thread_fence, which GCC warns TSan does not model.
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+      target_compile_options(${target} INTERFACE -Wno-tsan)
+    endif()
+    target_link_options(${target} INTERFACE -fsanitize=thread)
   endif()
 endfunction()
