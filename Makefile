@@ -61,7 +61,7 @@ define build_preset
 	echo "built $(1) (log: build/$(1).log)" >&2
 endef
 
-.PHONY: help install install-run build test test-asan run run_consumer run_propagator token bench \
+.PHONY: help install install-run build test test-asan test-tsan fuzz run run_consumer run_propagator token bench \
         format format-check tidy clean
 
 help:
@@ -69,6 +69,8 @@ help:
 	@echo "make run             build, then run consumer + propagator on SQLite (Ctrl-C stops)"
 	@echo "make test            install, build, start a throwaway PostgreSQL, run every test"
 	@echo "make test-asan       the same suite under AddressSanitizer + UBSan"
+	@echo "make test-tsan       unit and consumer integration tests under ThreadSanitizer"
+	@echo "make fuzz            each libFuzzer target for FUZZ_SECONDS (default 60)"
 	@echo "make run_consumer    run the consumer alone (settings from .env / environment)"
 	@echo "make run_propagator  run the propagator alone"
 	@echo "make token           print a token (SCOPE='events:read' TTL=1d SUB=me to change)"
@@ -96,6 +98,19 @@ test-asan: install
 	$(call build_preset,asan-ubsan)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  scripts/with-postgres ctest --preset asan-ubsan -j 1
+
+# The unit tests and the consumer's integration tests (label tsan), the parts that share state
+# across threads: server, batch writer, completion inbox, token cache, store pools.
+test-tsan: install
+	$(call build_preset,tsan)
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	  scripts/with-postgres ctest --preset tsan -j 1 -L tsan
+
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := event_json_fuzz jwt_fuzz retry_after_fuzz events_file_fuzz
+fuzz: install
+	$(call build_preset,fuzz,,--target $(FUZZ_TARGETS))
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz build/fuzz
 
 run: build
 	@scripts/run-demo.sh $(RELEASE_DIR)/apps

@@ -37,3 +37,5 @@ set_tests_properties(postgres_store postgres_consumers with_postgres PROPERTIES
 # Stops the shared server: nothing else may run meanwhile.
 set_tests_properties(postgres_outage postgres_consumer_process PROPERTIES
   LABELS "integration;postgres" TIMEOUT 300 RUN_SERIAL TRUE)
+# Two stores on one database share pools across threads: also run under ThreadSanitizer.
+set_tests_properties(postgres_consumers PROPERTIES LABELS "integration;postgres;tsan")
