@@ -19,7 +19,7 @@ struct token_keys {
 
 const evs::runtime::setting_table<token_keys> token_settings = {
     evs::runtime::secret_setting<token_keys>(
-        "SECRET_KEY", "HMAC key (required)",
+        "SECRET_KEY", evs::auth::min_secret_bytes, "HMAC key (required, at least 32 bytes)",
         [](token_keys& k, const setting_value& v) { k.secret = v.text; }),
     evs::runtime::choice_setting<token_keys>(
         "ALGORITHM", "HS256", {"HS256", "HS384", "HS512"}, "HS256, HS384 or HS512",
@@ -66,11 +66,15 @@ int main(int argc, char** argv) {
   std::string scope = "events:write";
   std::string ttl = "30d";
   bool all_scopes = false;
+  std::string audience;
+  std::string issuer;
   app.add_option("--sub", subject, "subject (who the token is for)")->capture_default_str();
   app.add_option("--scope", scope, "space-separated scopes: events:read events:write events:admin")
       ->capture_default_str();
   app.add_flag("--all-scopes", all_scopes, "omit the scope claim: the token has every scope");
   app.add_option("--ttl", ttl, "lifetime: 30d, 12h, 15m, seconds, or never")->capture_default_str();
+  app.add_option("--aud", audience, "aud claim (for a consumer with JWT_AUDIENCE)");
+  app.add_option("--iss", issuer, "iss claim (for a consumer with JWT_ISSUER)");
 
   return evs::runtime::cli_main(app, argc, argv, [&] {
     if (!settings.optional_text("SECRET_KEY"))
@@ -84,6 +88,8 @@ int main(int argc, char** argv) {
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
     request.lifetime_seconds = parse_ttl(ttl);
+    if (!audience.empty()) request.audience = audience;
+    if (!issuer.empty()) request.issuer = issuer;
     std::puts(evs::auth::mint_token(request, keys.secret, keys.algorithm).c_str());
     return 0;
   });

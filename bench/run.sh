@@ -146,7 +146,7 @@ rm -f "$WORK"/raw.db*
 sync
 
 # --- the consumer on SQLite ---
-export SECRET_KEY=bench-secret-$$
+export SECRET_KEY=bench-secret-$$-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d " \n")
 PORT=$(free_port)
 # with-postgres exports DB_HOSTNAME & co, which would select PostgreSQL: unset them here.
 env -u DB_HOSTNAME -u DATABASE_URL LOG_LEVEL=warn PORT=$PORT DB_PATH="$WORK/events.db" \

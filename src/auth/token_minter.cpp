@@ -22,6 +22,8 @@ std::string mint_token(const token_request& request, std::string_view secret,
     ok = ok &&
          jwt_add_grant_int(jwt.get(), "exp", request.issued_at + *request.lifetime_seconds) == 0;
   if (request.not_before) ok = ok && jwt_add_grant_int(jwt.get(), "nbf", *request.not_before) == 0;
+  if (request.audience) ok = ok && jwt_add_grant(jwt.get(), "aud", request.audience->c_str()) == 0;
+  if (request.issuer) ok = ok && jwt_add_grant(jwt.get(), "iss", request.issuer->c_str()) == 0;
   if (!ok) throw std::runtime_error("cannot build the JWT claims");
   const detail::jwt_string encoded{jwt_encode_str(jwt.get())};
   if (!encoded) throw std::runtime_error("cannot sign the JWT");

@@ -15,6 +15,8 @@ struct token_request {
   std::int64_t issued_at = 0;                    // Unix seconds
   std::optional<std::int64_t> lifetime_seconds;  // nullopt: no `exp`
   std::optional<std::int64_t> not_before;        // Unix seconds
+  std::optional<std::string> audience;           // `aud`, for a consumer with JWT_AUDIENCE
+  std::optional<std::string> issuer;             // `iss`, for a consumer with JWT_ISSUER
 };
 
 // Throws std::runtime_error when libjwt cannot sign.

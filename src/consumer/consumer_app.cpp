@@ -12,7 +12,7 @@ int run_consumer(const consumer_config& config,
                  const std::function<void(std::uint16_t)>& on_listening) {
   const auto store = storage::open_event_store(config.storage);
   batch_writer writer{*store, config.writer};
-  const auth::token_verifier verifier{config.secret_key, config.algorithm};
+  const auth::token_verifier verifier{config.secret_key, config.algorithm, config.token_rules};
   const runtime::system_clock clock;
   runtime::system_random random;  // shared by the I/O threads: one generator per thread
   api_options options;

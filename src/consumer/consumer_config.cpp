@@ -11,8 +11,8 @@ using runtime::text_setting;
 using config = consumer_config;
 
 const runtime::setting_table<config> table = {
-    secret_setting<config>("SECRET_KEY",
-                           "HMAC key of the JWTs (required; anything long and random)",
+    secret_setting<config>("SECRET_KEY", auth::min_secret_bytes,
+                           "HMAC key of the JWTs (required; at least 32 random bytes)",
                            [](config& c, const setting_value& v) { c.secret_key = v.text; }),
     choice_setting<config>(
         "ALGORITHM", "HS256", {"HS256", "HS384", "HS512"},
@@ -20,6 +20,11 @@ const runtime::setting_table<config> table = {
         [](config& c, const setting_value& v) {
           c.algorithm = *auth::parse_jwt_algorithm(v.text);
         }),
+    text_setting<config>(
+        "JWT_AUDIENCE", "", "when set, tokens must name it in their aud claim (else 401)",
+        [](config& c, const setting_value& v) { c.token_rules.audience = v.text; }),
+    text_setting<config>("JWT_ISSUER", "", "when set, tokens must carry it as their iss claim",
+                         [](config& c, const setting_value& v) { c.token_rules.issuer = v.text; }),
     text_setting<config>("HOST", "127.0.0.1", "listen address",
                          [](config& c, const setting_value& v) { c.server.host = v.text; }),
     integer_setting<config>(
@@ -41,7 +46,7 @@ const runtime::setting_table<config> table = {
         [](config& c, const setting_value& v) { c.database.port = v.as<std::uint16_t>(); }),
     text_setting<config>("DB_USER", "", "PostgreSQL user",
                          [](config& c, const setting_value& v) { c.database.user = v.text; }),
-    secret_setting<config>("DB_PASSWORD", "PostgreSQL password",
+    secret_setting<config>("DB_PASSWORD", 0, "PostgreSQL password",
                            [](config& c, const setting_value& v) { c.database.password = v.text; }),
     text_setting<config>("DB_DATASET", "", "PostgreSQL database name",
                          [](config& c, const setting_value& v) { c.database.dataset = v.text; }),

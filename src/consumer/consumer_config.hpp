@@ -1,5 +1,6 @@
 #pragma once
 #include "auth/jwt_algorithm.hpp"
+#include "auth/token_verifier.hpp"
 #include "consumer/batch_writer.hpp"
 #include "core/validation.hpp"
 #include "runtime/log.hpp"
@@ -33,6 +34,7 @@ struct consumer_config {
   batch_writer_config writer;
   std::string secret_key;
   auth::jwt_algorithm algorithm{};
+  auth::token_rules token_rules;        // JWT_AUDIENCE, JWT_ISSUER
   std::chrono::seconds retry_after{1};  // what 503s ask clients to wait
   log::format log_format{};
   log::level log_level{};

@@ -20,6 +20,8 @@ namespace {
 // Every key the consumer reads: cleared for each test, restored afterwards.
 const std::vector<std::string> consumer_keys{"SECRET_KEY",
                                              "ALGORITHM",
+                                             "JWT_AUDIENCE",
+                                             "JWT_ISSUER",
                                              "HOST",
                                              "PORT",
                                              "THREADS",
@@ -88,9 +90,9 @@ TEST_F(ConsumerConfigTest, EmptySecretKeyCountsAsMissing) {
 }
 
 TEST_F(ConsumerConfigTest, DefaultsFollowTheContract) {
-  ::setenv("SECRET_KEY", "s3cret", 1);
+  ::setenv("SECRET_KEY", "s3cret-0123456789abcdef0123456789abcdef", 1);
   const auto c = read({});
-  EXPECT_EQ(c.secret_key, "s3cret");
+  EXPECT_EQ(c.secret_key, "s3cret-0123456789abcdef0123456789abcdef");
   EXPECT_EQ(c.algorithm, auth::jwt_algorithm::hs256);
   EXPECT_EQ(c.server.host, "127.0.0.1");
   EXPECT_EQ(c.server.port, 8000);
@@ -104,7 +106,7 @@ TEST_F(ConsumerConfigTest, DefaultsFollowTheContract) {
 }
 
 TEST_F(ConsumerConfigTest, DefaultConfigIsWhatReadingNothingGives) {
-  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
   const auto read_config = read({});
   const auto d = default_consumer_config();
   EXPECT_EQ(d.server.host, read_config.server.host);
@@ -133,24 +135,25 @@ TEST_F(ConsumerConfigTest, EveryKeyIsOneRowOfTheTable) {
 }
 
 TEST_F(ConsumerConfigTest, FlagsOverrideTheEnvironment) {
-  ::setenv("SECRET_KEY", "from-env", 1);
+  ::setenv("SECRET_KEY", "from-env-0123456789abcdef0123456789abcdef", 1);
   ::setenv("PORT", "9000", 1);
   ::setenv("HOST", "0.0.0.0", 1);
-  const auto c = read({"--secret-key", "from-flag", "--port", "9001"});
-  EXPECT_EQ(c.secret_key, "from-flag");
+  const auto c =
+      read({"--secret-key", "from-flag-0123456789abcdef0123456789abcdef", "--port", "9001"});
+  EXPECT_EQ(c.secret_key, "from-flag-0123456789abcdef0123456789abcdef");
   EXPECT_EQ(c.server.port, 9001);
   EXPECT_EQ(c.server.host, "0.0.0.0") << "the environment still fills what no flag gives";
 }
 
 TEST_F(ConsumerConfigTest, AlgorithmChoices) {
-  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
   EXPECT_EQ(read({"--algorithm", "HS384"}).algorithm, auth::jwt_algorithm::hs384);
   EXPECT_EQ(read({"--algorithm", "HS512"}).algorithm, auth::jwt_algorithm::hs512);
   EXPECT_EQ(read({"--algorithm", "hs512"}).algorithm, auth::jwt_algorithm::hs512);
 }
 
 TEST_F(ConsumerConfigTest, InvalidAlgorithmNamesTheKey) {
-  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
   for (const char* bad : {"RS256", "none", "HS1024", "HS256 "}) {
     ::setenv("ALGORITHM", bad, 1);
     const auto msg = error_of({});
@@ -159,7 +162,7 @@ TEST_F(ConsumerConfigTest, InvalidAlgorithmNamesTheKey) {
 }
 
 TEST_F(ConsumerConfigTest, PortMustBeInRange) {
-  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
   EXPECT_EQ(read({"--port", "0"}).server.port, 0) << "0: any free port";
   EXPECT_EQ(read({"--port", "65535"}).server.port, 65535);
   for (const char* bad : {"65536", "70000", "-1", "http", "80.5"}) {
@@ -170,7 +173,7 @@ TEST_F(ConsumerConfigTest, PortMustBeInRange) {
 }
 
 TEST_F(ConsumerConfigTest, OtherIntegerSettingsNameTheirKey) {
-  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
   const std::map<std::string, std::string> bad{{"MAX_BATCH", "0"},
                                                {"MAX_PAYLOAD_BYTES", "lots"},
                                                {"WRITE_QUEUE_EVENTS", "0"},
@@ -185,7 +188,7 @@ TEST_F(ConsumerConfigTest, OtherIntegerSettingsNameTheirKey) {
 }
 
 TEST_F(ConsumerConfigTest, LimitsAreRead) {
-  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
   ::setenv("MAX_PAYLOAD_BYTES", "1024", 1);
   ::setenv("MAX_BATCH", "10", 1);
   ::setenv("WRITE_QUEUE_EVENTS", "500", 1);
@@ -196,7 +199,7 @@ TEST_F(ConsumerConfigTest, LimitsAreRead) {
 }
 
 TEST_F(ConsumerConfigTest, LogFormatAndLevel) {
-  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
   ::setenv("LOG_FORMAT", "json", 1);
   ::setenv("LOG_LEVEL", "debug", 1);
   const auto c = read({});
@@ -207,7 +210,7 @@ TEST_F(ConsumerConfigTest, LogFormatAndLevel) {
 }
 
 TEST_F(ConsumerConfigTest, DbPathChoosesTheSqliteFile) {
-  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
   ::setenv("DB_PATH", "/var/lib/evs/e.db", 1);
   const auto c = read({});
   const auto* sqlite = std::get_if<storage::sqlite_config>(&c.storage);
@@ -216,7 +219,7 @@ TEST_F(ConsumerConfigTest, DbPathChoosesTheSqliteFile) {
 }
 
 TEST_F(ConsumerConfigTest, SqliteDatabaseUrl) {
-  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
   ::setenv("DATABASE_URL", "sqlite:///x.db", 1);
   auto c = read({});
   auto* sqlite = std::get_if<storage::sqlite_config>(&c.storage);
@@ -232,13 +235,13 @@ TEST_F(ConsumerConfigTest, SqliteDatabaseUrl) {
 }
 
 TEST_F(ConsumerConfigTest, SqliteDatabaseUrlNeedsAPath) {
-  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
   ::setenv("DATABASE_URL", "sqlite:///", 1);
   EXPECT_EQ(error_of({}).rfind("DATABASE_URL", 0), 0u);
 }
 
 TEST_F(ConsumerConfigTest, PostgresDatabaseUrlIsPassedThrough) {
-  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
   for (const char* url :
        {"postgresql://evs:pw@db.example:5433/events", "postgres://evs@localhost/events"}) {
     ::setenv("DATABASE_URL", url, 1);
@@ -252,13 +255,13 @@ TEST_F(ConsumerConfigTest, PostgresDatabaseUrlIsPassedThrough) {
 }
 
 TEST_F(ConsumerConfigTest, UnknownDatabaseUrlSchemeNamesTheKey) {
-  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
   ::setenv("DATABASE_URL", "mysql://u@h/db", 1);
   EXPECT_EQ(error_of({}).rfind("DATABASE_URL", 0), 0u);
 }
 
 TEST_F(ConsumerConfigTest, DbHostnameMakesPostgresConnectionParameters) {
-  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
   ::setenv("DB_HOSTNAME", "db.internal", 1);
   ::setenv("DB_PORT", "6543", 1);
   ::setenv("DB_USER", "events", 1);
@@ -281,7 +284,7 @@ TEST_F(ConsumerConfigTest, DbHostnameMakesPostgresConnectionParameters) {
 }
 
 TEST_F(ConsumerConfigTest, PasswordWithQuotesSpacesAndBackslashesArrivesAsItIs) {
-  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
   ::setenv("DB_HOSTNAME", "localhost", 1);
   const std::string password = R"(it's a "pass" word\ with = signs)";
   ::setenv("DB_PASSWORD", password.c_str(), 1);
@@ -298,7 +301,7 @@ TEST_F(ConsumerConfigTest, PasswordWithQuotesSpacesAndBackslashesArrivesAsItIs) 
 
 TEST_F(ConsumerConfigTest, ConnectionCannotBeExtendedThroughAValue) {
   // A value that looks like more keywords stays one value.
-  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
   ::setenv("DB_HOSTNAME", "localhost", 1);
   ::setenv("DB_DATASET", "db' sslmode='disable", 1);
   const auto c = read({});
@@ -311,14 +314,14 @@ TEST_F(ConsumerConfigTest, ConnectionCannotBeExtendedThroughAValue) {
 }
 
 TEST_F(ConsumerConfigTest, DbPortIsValidated) {
-  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
   ::setenv("DB_HOSTNAME", "localhost", 1);
   ::setenv("DB_PORT", "99999", 1);
   EXPECT_EQ(error_of({}).rfind("DB_PORT", 0), 0u);
 }
 
 TEST_F(ConsumerConfigTest, WithoutDbHostnameTheOtherDbKeysDoNotSwitchToPostgres) {
-  ::setenv("SECRET_KEY", "k", 1);
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
   ::setenv("DB_USER", "someone", 1);
   ::setenv("DB_PASSWORD", "pw", 1);
   const auto c = read({});

@@ -44,7 +44,7 @@ const runtime::setting_table<config> table = {
     text_setting<config>("API_URL", "http://localhost:8000/api/event",
                          "endpoint that receives the events (http or https)",
                          [](config& c, const setting_value& v) { c.api_url = v.text; }),
-    secret_setting<config>("API_TOKEN",
+    secret_setting<config>("API_TOKEN", 0,
                            "bearer token sent with every request (mint one: event-token --scope "
                            "events:write)",
                            [](config& c, const setting_value& v) { c.api_token = v.text; }),

@@ -21,8 +21,14 @@ setting_value check(const setting_spec& spec, const std::string& value) {
   setting_value v;
   v.text = value;
   switch (spec.type) {
-    case setting_type::text:
-    case setting_type::secret: break;
+    case setting_type::text: break;
+    case setting_type::secret:
+      // Unset is the program's to refuse (it knows whether the key is required).
+      if (!value.empty() && static_cast<double>(value.size()) < spec.min)
+        throw config_error(key + ": must be at least " +
+                           std::to_string(static_cast<std::int64_t>(spec.min)) + " bytes, got " +
+                           std::to_string(value.size()));
+      break;
     case setting_type::integer:
       v.integer = parse_integer(key, value, static_cast<std::int64_t>(spec.min),
                                 static_cast<std::int64_t>(spec.max));

@@ -16,7 +16,7 @@ namespace evs::runtime {
 
 enum class setting_type {
   text,     // any string; empty means unset
-  secret,   // a text that --help and .env.example never show a value of
+  secret,   // a text that --help and .env.example never show a value of; at least `min` bytes
   integer,  // within [min, max]
   number,   // a decimal within [min, max]
   choice,   // one of `choices`, case-insensitively
@@ -61,9 +61,9 @@ setting<Config> text_setting(std::string_view key, std::string_view default_valu
   return {{key, setting_type::text, default_value, help, 0, 0, {}}, land};
 }
 template <class Config>
-setting<Config> secret_setting(std::string_view key, std::string_view help,
+setting<Config> secret_setting(std::string_view key, std::size_t min_bytes, std::string_view help,
                                void (*land)(Config&, const setting_value&)) {
-  return {{key, setting_type::secret, "", help, 0, 0, {}}, land};
+  return {{key, setting_type::secret, "", help, static_cast<double>(min_bytes), 0, {}}, land};
 }
 template <class Config>
 setting<Config> integer_setting(std::string_view key, std::string_view default_value,

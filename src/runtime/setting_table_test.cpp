@@ -25,7 +25,7 @@ using c = sample_config;
 const setting_table<c> table = {
     text_setting<c>("EVS_T_NAME", "", "a name",
                     [](c& x, const setting_value& v) { x.name = v.text; }),
-    secret_setting<c>("EVS_T_TOKEN", "a token",
+    secret_setting<c>("EVS_T_TOKEN", 8, "a token",
                       [](c& x, const setting_value& v) { x.token = v.text; }),
     integer_setting<c>("EVS_T_PORT", "8000", 1, 65535, "a port",
                        [](c& x, const setting_value& v) { x.port = v.as<int>(); }),
@@ -76,14 +76,22 @@ TEST_F(SettingTableTest, EveryRowLandsItsDefault) {
 }
 
 TEST_F(SettingTableTest, FlagsAndEnvironmentLandInTheirMembers) {
-  ::setenv("EVS_T_TOKEN", "t0k", 1);
+  ::setenv("EVS_T_TOKEN", "t0k-long-enough", 1);
   const auto x = read_with(
       {"--evs-t-port=9000", "--evs-t-rate", "2.25", "--evs-t-level", "DEBUG", "--evs-t-name", "n"});
-  EXPECT_EQ(x.token, "t0k");
+  EXPECT_EQ(x.token, "t0k-long-enough");
   EXPECT_EQ(x.port, 9000);
   EXPECT_DOUBLE_EQ(x.rate, 2.25);
   EXPECT_EQ(x.level, "debug") << "a choice lands in its declared spelling";
   EXPECT_EQ(x.name, "n");
+}
+
+TEST_F(SettingTableTest, ShortSecretNamesTheKeyAndTheMinimumButNotTheValue) {
+  ::setenv("EVS_T_TOKEN", "hunter2", 1);
+  const auto msg = error_of({});
+  EXPECT_EQ(msg, "EVS_T_TOKEN: must be at least 8 bytes, got 7");
+  ::setenv("EVS_T_TOKEN", "", 1);
+  EXPECT_EQ(read_with({}).token, "") << "unset is the program's to refuse or allow";
 }
 
 TEST_F(SettingTableTest, IntegerOutOfRangeNamesTheKeyAndTheRange) {

@@ -1,5 +1,7 @@
 // The programs as users start them: --help, --version, and exit code 2 with a one-line
 // message naming the setting when the configuration is bad.
+#include "support/consumer_process.hpp"
+#include "support/http_client.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -60,6 +62,21 @@ TEST_P(Programs, VersionExitsZero) {
   EXPECT_EQ(line_count(r.out), 1U) << r.out;
 }
 
+TEST_P(Programs, ShortSecretKeyExitsTwoNamingTheMinimum) {
+  // Both the consumer and event-token: an HMAC key shorter than 32 bytes is guessable offline.
+  for (const std::string& key : {std::string{"a"}, std::string(31, 'k')}) {
+    const auto r = run({}, {{"SECRET_KEY", key}});
+    EXPECT_TRUE(r.status.exited);
+    EXPECT_EQ(r.status.code, 2) << r.out << r.err;
+    EXPECT_NE(
+        r.err.find("SECRET_KEY: must be at least 32 bytes, got " + std::to_string(key.size())),
+        std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.err.find(key + "\n"), std::string::npos) << "the key itself is never printed";
+    EXPECT_EQ(line_count(r.err), 1U) << r.err;
+  }
+}
+
 TEST_P(Programs, MissingSecretKeyExitsTwoWithOneLineNamingIt) {
   const auto r = run({});
   EXPECT_TRUE(r.status.exited);
@@ -69,14 +86,15 @@ TEST_P(Programs, MissingSecretKeyExitsTwoWithOneLineNamingIt) {
 }
 
 TEST_P(Programs, BadAlgorithmExitsTwoNamingIt) {
-  const auto r = run({}, {{"SECRET_KEY", "s"}, {"ALGORITHM", "RS256"}});
+  const auto r =
+      run({}, {{"SECRET_KEY", "s-0123456789abcdef0123456789abcdef"}, {"ALGORITHM", "RS256"}});
   EXPECT_EQ(r.status.code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find("ALGORITHM"), std::string::npos) << r.err;
   EXPECT_EQ(line_count(r.err), 1U) << r.err;
 }
 
 TEST_P(Programs, UnknownFlagExitsTwo) {
-  const auto r = run({"--no-such-flag"}, {{"SECRET_KEY", "s"}});
+  const auto r = run({"--no-such-flag"}, {{"SECRET_KEY", "s-0123456789abcdef0123456789abcdef"}});
   EXPECT_EQ(r.status.code, 2) << r.out << r.err;
   EXPECT_FALSE(r.err.empty());
 }
@@ -95,7 +113,8 @@ TEST(ProgramsToken, MintsATokenForTheConsumer) {
   process_options options;
   options.program = EVS_TOKEN_BINARY;
   options.args = {"--sub", "tester", "--scope", "events:read", "--ttl", "1h"};
-  options.env = {{"SECRET_KEY", "s3cret"}, {"ALGORITHM", std::nullopt}};
+  options.env = {{"SECRET_KEY", "s3cret-0123456789abcdef0123456789abcdef"},
+                 {"ALGORITHM", std::nullopt}};
   options.cwd = dir.path();
   const auto r = run_program(options, dir.path());
   EXPECT_EQ(r.status.code, 0) << r.err;
@@ -109,7 +128,8 @@ TEST(ProgramsToken, HugeTtlExitsTwoNamingIt) {
     process_options options;
     options.program = EVS_TOKEN_BINARY;
     options.args = {"--ttl", ttl};
-    options.env = {{"SECRET_KEY", "s3cret"}, {"ALGORITHM", std::nullopt}};
+    options.env = {{"SECRET_KEY", "s3cret-0123456789abcdef0123456789abcdef"},
+                   {"ALGORITHM", std::nullopt}};
     options.cwd = dir.path();
     const auto r = run_program(options, dir.path());
     EXPECT_EQ(r.status.code, 2) << ttl << ": " << r.out << r.err;
@@ -124,7 +144,8 @@ TEST(ProgramsToken, HundredYearTtlIsAccepted) {
   process_options options;
   options.program = EVS_TOKEN_BINARY;
   options.args = {"--ttl", "36500d"};
-  options.env = {{"SECRET_KEY", "s3cret"}, {"ALGORITHM", std::nullopt}};
+  options.env = {{"SECRET_KEY", "s3cret-0123456789abcdef0123456789abcdef"},
+                 {"ALGORITHM", std::nullopt}};
   options.cwd = dir.path();
   const auto r = run_program(options, dir.path());
   EXPECT_EQ(r.status.code, 0) << r.err;
@@ -135,7 +156,9 @@ TEST(ProgramsConsumer, BadPortExitsTwoNamingIt) {
   temp_dir dir{"evs-consumer"};
   process_options options;
   options.program = EVS_CONSUMER_BINARY;
-  options.env = {{"SECRET_KEY", "s"}, {"PORT", "not-a-port"}, {"DB_PATH", (dir / "e.db").string()}};
+  options.env = {{"SECRET_KEY", "s-0123456789abcdef0123456789abcdef"},
+                 {"PORT", "not-a-port"},
+                 {"DB_PATH", (dir / "e.db").string()}};
   options.cwd = dir.path();
   const auto r = run_program(options, dir.path());
   EXPECT_EQ(r.status.code, 2) << r.err;
@@ -153,7 +176,7 @@ TEST(ProgramsConsumer, PortInUseExitsTwoNamingIt) {
   temp_dir dir{"evs-consumer"};
   process_options options;
   options.program = EVS_CONSUMER_BINARY;
-  options.env = {{"SECRET_KEY", "s"},
+  options.env = {{"SECRET_KEY", "s-0123456789abcdef0123456789abcdef"},
                  {"HOST", "127.0.0.1"},
                  {"PORT", std::to_string(busy_port)},
                  {"DB_PATH", (dir / "e.db").string()}};
@@ -162,6 +185,44 @@ TEST(ProgramsConsumer, PortInUseExitsTwoNamingIt) {
   EXPECT_EQ(r.status.code, 2) << r.err;
   EXPECT_NE(r.err.find("PORT"), std::string::npos) << r.err;
   EXPECT_EQ(line_count(r.err), 1U) << r.err;
+}
+
+// JWT_AUDIENCE / JWT_ISSUER on the real consumer, with tokens from the real event-token.
+TEST(ProgramsToken, ConsumerWithAudienceAndIssuerAcceptsOnlyTokensCarryingBoth) {
+  temp_dir dir{"evs-audience"};
+  const std::string secret = "audience-test-secret-0123456789abcdef";
+  const auto mint = [&](std::vector<std::string> args) {
+    process_options options;
+    options.program = EVS_TOKEN_BINARY;
+    options.args = std::move(args);
+    options.env = {{"SECRET_KEY", secret}, {"ALGORITHM", std::nullopt}};
+    options.cwd = dir.path();
+    const auto r = run_program(options, dir.path());
+    EXPECT_EQ(r.status.code, 0) << r.err;
+    return r.out.substr(0, r.out.find('\n'));
+  };
+  const auto both = mint({"--aud", "events-api", "--iss", "https://auth.example"});
+  const auto audience_only = mint({"--aud", "events-api"});
+  const auto neither = mint({});
+
+  consumer_process consumer{EVS_CONSUMER_BINARY,
+                            dir / "consumer.log",
+                            {{"SECRET_KEY", secret},
+                             {"JWT_AUDIENCE", "events-api"},
+                             {"JWT_ISSUER", "https://auth.example"},
+                             {"DB_PATH", (dir / "events.db").string()}}};
+  const auto port = consumer.wait_listening();
+  const auto ready = [&](const std::string& token) {
+    return http_once(port, "GET", "/api/ready", {}, {{"Authorization", "Bearer " + token}});
+  };
+  EXPECT_EQ(ready(both).status, 200U);
+  const auto no_issuer = ready(audience_only);
+  EXPECT_EQ(no_issuer.status, 401U);
+  EXPECT_NE(no_issuer.body.find("invalid issuer"), std::string::npos) << no_issuer.body;
+  const auto no_audience = ready(neither);
+  EXPECT_EQ(no_audience.status, 401U);
+  EXPECT_NE(no_audience.body.find("invalid audience"), std::string::npos) << no_audience.body;
+  EXPECT_TRUE(consumer.terminate(std::chrono::seconds{10}));
 }
 
 }  // namespace

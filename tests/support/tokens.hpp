@@ -10,7 +10,7 @@
 
 namespace evs::test {
 
-inline constexpr std::string_view test_secret = "integration-test-secret";
+inline constexpr std::string_view test_secret = "integration-test-secret-of-32-bytes+";
 
 std::int64_t unix_now();
 
