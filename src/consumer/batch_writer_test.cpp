@@ -120,12 +120,12 @@ class completions {
  public:
   batch_writer::completion for_request(int request) {
     return [this, request](result<insert_outcome> outcome, std::vector<core::new_event> events) {
-      {
-        const std::lock_guard lock{mutex_};
-        results_.emplace(request, std::move(outcome));
-        for (const auto& e : events) returned_[request].push_back(e.event_id);
-        ++calls_;
-      }
+      // Notified under the lock: a test may destroy this object as soon as its wait returns,
+      // which it cannot do before the writer thread is done with the condition variable.
+      const std::lock_guard lock{mutex_};
+      results_.emplace(request, std::move(outcome));
+      for (const auto& e : events) returned_[request].push_back(e.event_id);
+      ++calls_;
       changed_.notify_all();
     };
   }
