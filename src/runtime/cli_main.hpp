@@ -6,6 +6,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <exception>
 #include <functional>
@@ -14,6 +16,9 @@ namespace evs::runtime {
 
 // `parse_and_run` parses `app` (already declared) and runs the program, returning its exit code.
 inline int cli_main(CLI::App& app, int argc, char** argv, const std::function<int()>& run) {
+  // Events, spools and their folders are the owner's alone (files 0600, folders 0700), however
+  // permissive the umask the program was started with.
+  ::umask(S_IRWXG | S_IRWXO);
   try {
     load_env_file_from_args(argc, argv);
     app.parse(argc, argv);

@@ -1,6 +1,7 @@
 // The programs as users start them: --help, --version, and exit code 2 with a one-line
 // message naming the setting when the configuration is bad.
 #include "support/consumer_process.hpp"
+#include "support/file_modes.hpp"
 #include "support/http_client.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -185,6 +186,20 @@ TEST(ProgramsConsumer, PortInUseExitsTwoNamingIt) {
   EXPECT_EQ(r.status.code, 2) << r.err;
   EXPECT_NE(r.err.find("PORT"), std::string::npos) << r.err;
   EXPECT_EQ(line_count(r.err), 1U) << r.err;
+}
+
+TEST(ProgramsFiles, ConsumerCreatesItsDataOwnerOnly) {
+  temp_dir dir{"evs-modes"};
+  const auto old_mask = ::umask(022);  // what a login shell usually has
+  consumer_process consumer{EVS_CONSUMER_BINARY,
+                            dir / "consumer.log",
+                            {{"DB_PATH", (dir / "data" / "sub" / "events.db").string()}}};
+  ::umask(old_mask);
+  consumer.wait_listening();
+  // While it runs: the database, its -wal and -shm, and both folders it made.
+  EXPECT_TRUE(std::filesystem::exists(dir / "data" / "sub" / "events.db-wal"));
+  EXPECT_EQ(not_owner_only(dir / "data"), std::vector<std::string>{});
+  EXPECT_TRUE(consumer.terminate(std::chrono::seconds{10}));
 }
 
 // JWT_AUDIENCE / JWT_ISSUER on the real consumer, with tokens from the real event-token.

@@ -1,6 +1,7 @@
 // event-propagator as a user runs it: a real process, its exit codes, its signals, its
 // `.env`, against a scripted HTTP server on 127.0.0.1.
 #include "propagator/spool.hpp"
+#include "support/file_modes.hpp"
 #include "support/process.hpp"
 #include "support/propagator_fakes.hpp"
 #include "support/scripted_server.hpp"
@@ -146,6 +147,15 @@ TEST_F(PropagatorProcess, CountDeliversExactlyThatManyAndExitsZero) {
   EXPECT_NE(p.err().find("count reached"), std::string::npos) << p.err();
   EXPECT_NE(p.err().find("delivered=25"), std::string::npos) << p.err();
   EXPECT_EQ(server.requests().at(0).headers.at("authorization"), "Bearer process-token");
+}
+
+TEST_F(PropagatorProcess, SpoolAndItsFolderAreTheOwnersOnly) {
+  scripted_server server;
+  const auto old_mask = ::umask(022);  // what a login shell usually has
+  process p{dir.path(), {"--count", "3"}, env_for(server)};
+  ::umask(old_mask);
+  EXPECT_EQ(p.wait(), 0) << p.err();
+  EXPECT_EQ(test::not_owner_only(dir / "data"), std::vector<std::string>{});
 }
 
 TEST_F(PropagatorProcess, SigtermDeliversWhatIsPendingAndExitsZero) {
