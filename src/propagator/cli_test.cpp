@@ -16,7 +16,7 @@ constexpr const char* keys[] = {"API_URL",    "API_TOKEN",  "INTERVAL_SECONDS", 
                                 "BATCH_SIZE", "PICK_ORDER", "SPOOL_PATH",       "SPOOL_MAX_EVENTS",
                                 "MAX_BATCH",  "LOG_FORMAT", "LOG_LEVEL",        "API_CA_FILE"};
 
-class cli_test : public ::testing::Test {
+class CliTest : public ::testing::Test {
  protected:
   // Every key the propagator reads: cleared for each test, restored afterwards.
   const test::env_guard guard_{{std::begin(keys), std::end(keys)}};
@@ -45,7 +45,7 @@ class cli_test : public ::testing::Test {
   }
 };
 
-TEST_F(cli_test, defaults_are_the_documented_ones) {
+TEST_F(CliTest, DefaultsAreTheDocumentedOnes) {
   const auto p = parse({"--api-token", "t"});
   EXPECT_EQ(p.what, action::run);
   EXPECT_EQ(p.cfg.api_url, "http://localhost:8000/api/event");
@@ -62,7 +62,7 @@ TEST_F(cli_test, defaults_are_the_documented_ones) {
   EXPECT_EQ(p.cfg.log_level, log::level::info);
 }
 
-TEST_F(cli_test, environment_fills_in_and_flags_win) {
+TEST_F(CliTest, EnvironmentFillsInAndFlagsWin) {
   ::setenv("API_TOKEN", "from-env", 1);
   ::setenv("INTERVAL_SECONDS", "0.25", 1);
   ::setenv("BATCH_SIZE", "7", 1);
@@ -83,7 +83,7 @@ TEST_F(cli_test, environment_fills_in_and_flags_win) {
   EXPECT_EQ(flags.cfg.api_url, "https://example.test/api/event");
 }
 
-TEST_F(cli_test, bad_values_name_the_setting) {
+TEST_F(CliTest, BadValuesNameTheSetting) {
   EXPECT_EQ(error_of({}).rfind("API_TOKEN:", 0), 0U);
   EXPECT_EQ(error_of({"--api-token=t", "--interval-seconds=-1"}).rfind("INTERVAL_SECONDS:", 0), 0U);
   EXPECT_EQ(error_of({"--api-token=t", "--interval-seconds=soon"}).rfind("INTERVAL_SECONDS:", 0),
@@ -96,7 +96,7 @@ TEST_F(cli_test, bad_values_name_the_setting) {
   EXPECT_EQ(error_of({"--api-token=t", "--count=-3"}).rfind("--count:", 0), 0U);
 }
 
-TEST_F(cli_test, a_ca_file_must_be_readable) {
+TEST_F(CliTest, ACaFileMustBeReadable) {
   const auto missing = std::filesystem::temp_directory_path() / "evs-no-such-ca.pem";
   EXPECT_EQ(error_of({"--api-token=t", "--api-ca-file=" + missing.string()}),
             "API_CA_FILE: cannot read '" + missing.string() + "'");
@@ -111,7 +111,7 @@ TEST_F(cli_test, a_ca_file_must_be_readable) {
   std::filesystem::remove(ca);
 }
 
-TEST_F(cli_test, commands_need_no_token) {
+TEST_F(CliTest, CommandsNeedNoToken) {
   EXPECT_EQ(parse({"--dead-letters"}).what, action::list_dead_letters);
   EXPECT_EQ(parse({"--requeue-dead-letters"}).what, action::requeue_dead_letters);
   EXPECT_EQ(parse({"--sample-events"}).what, action::print_sample_events);

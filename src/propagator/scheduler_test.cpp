@@ -1,6 +1,7 @@
 #include "propagator/scheduler.hpp"
 
 #include "support/propagator_fakes.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,9 +14,9 @@ using namespace std::chrono_literals;
 using testing::answer;
 using testing::scripted_sender;
 
-class scheduler_test : public ::testing::Test {
+class SchedulerTest : public ::testing::Test {
  protected:
-  scheduler_test() {
+  SchedulerTest() {
     cfg.interval_seconds = 1;
     cfg.backoff_base_seconds = 0.5;
     cfg.backoff_max_seconds = 30;
@@ -47,7 +48,7 @@ class scheduler_test : public ::testing::Test {
     return ids.size();
   }
 
-  testing::temp_dir dir;
+  test::temp_dir dir;
   config cfg = default_config();
   scripted_sender out;
   testing::fake_clock steady;
@@ -55,7 +56,7 @@ class scheduler_test : public ::testing::Test {
   stop_signal stop;
 };
 
-TEST_F(scheduler_test, delivers_count_events_and_stops) {
+TEST_F(SchedulerTest, DeliversCountEventsAndStops) {
   cfg.count = 5;
   const auto stats = run();
   EXPECT_EQ(stats.generated, 5U);
@@ -66,7 +67,7 @@ TEST_F(scheduler_test, delivers_count_events_and_stops) {
   EXPECT_EQ(spool_pending(), 0U);
 }
 
-TEST_F(scheduler_test, events_carry_their_id_and_time) {
+TEST_F(SchedulerTest, EventsCarryTheirIdAndTime) {
   cfg.count = 1;
   run();
   const auto v = boost::json::parse(out.bodies.at(0)).as_array().at(0).as_object();
@@ -77,7 +78,7 @@ TEST_F(scheduler_test, events_carry_their_id_and_time) {
   EXPECT_EQ(v.at("event_payload").as_string(), "hi");
 }
 
-TEST_F(scheduler_test, retries_send_the_same_event_id_with_backoff) {
+TEST_F(SchedulerTest, RetriesSendTheSameEventIdWithBackoff) {
   cfg.count = 1;
   out.script = {answer(503), answer(0), answer(500), answer(408)};
   const auto stats = run();
@@ -90,7 +91,7 @@ TEST_F(scheduler_test, retries_send_the_same_event_id_with_backoff) {
             (std::vector<testing::fake_clock::duration>{250ms, 500ms, 1000ms, 2000ms}));
 }
 
-TEST_F(scheduler_test, retry_after_is_honoured) {
+TEST_F(SchedulerTest, RetryAfterIsHonoured) {
   cfg.count = 1;
   out.script = {answer(429, "", "7"), answer(503, "", "2")};
   std::vector<runtime::clock::steady_time> sent;
@@ -101,7 +102,7 @@ TEST_F(scheduler_test, retry_after_is_honoured) {
   EXPECT_EQ(sent[2] - sent[1], 2s);
 }
 
-TEST_F(scheduler_test, client_errors_move_events_to_dead_letters) {
+TEST_F(SchedulerTest, ClientErrorsMoveEventsToDeadLetters) {
   cfg.count = 3;
   out.script = {answer(400, R"({"detail":"Bad request"})")};
   const auto stats = run();
@@ -118,7 +119,7 @@ TEST_F(scheduler_test, client_errors_move_events_to_dead_letters) {
   EXPECT_TRUE(steady.slept().size() <= 3U);  // no backoff after a final answer
 }
 
-TEST_F(scheduler_test, a_422_dead_letters_only_the_blamed_events) {
+TEST_F(SchedulerTest, A422DeadLettersOnlyTheBlamedEvents) {
   cfg.count = 3;
   cfg.batch_size = 3;
   out.script = {
@@ -131,7 +132,7 @@ TEST_F(scheduler_test, a_422_dead_letters_only_the_blamed_events) {
   EXPECT_EQ(r[1], (std::vector<std::string>{r[0][0], r[0][2]}));
 }
 
-TEST_F(scheduler_test, a_413_halves_the_batch_instead_of_dead_lettering) {
+TEST_F(SchedulerTest, A413HalvesTheBatchInsteadOfDeadLettering) {
   cfg.count = 8;
   cfg.batch_size = 8;
   out.script = {answer(413, R"({"detail":"too many"})")};
@@ -145,7 +146,7 @@ TEST_F(scheduler_test, a_413_halves_the_batch_instead_of_dead_lettering) {
   EXPECT_EQ(r[2].size(), 4U);
 }
 
-TEST_F(scheduler_test, batches_respect_max_batch_and_interval_zero_keeps_up) {
+TEST_F(SchedulerTest, BatchesRespectMaxBatchAndIntervalZeroKeepsUp) {
   cfg.interval_seconds = 0;
   cfg.max_batch = 10;
   cfg.count = 25;
@@ -159,7 +160,7 @@ TEST_F(scheduler_test, batches_respect_max_batch_and_interval_zero_keeps_up) {
   EXPECT_EQ(unique_ids(), 25U);
 }
 
-TEST_F(scheduler_test, interval_zero_does_not_fill_the_spool_while_the_endpoint_is_down) {
+TEST_F(SchedulerTest, IntervalZeroDoesNotFillTheSpoolWhileTheEndpointIsDown) {
   cfg.interval_seconds = 0;
   cfg.max_batch = 10;
   for (int i = 0; i < 50; ++i) out.script.push_back(answer(0));
@@ -172,7 +173,7 @@ TEST_F(scheduler_test, interval_zero_does_not_fill_the_spool_while_the_endpoint_
   EXPECT_EQ(stats.pending, 10U);
 }
 
-TEST_F(scheduler_test, generation_goes_on_while_the_endpoint_is_down_then_the_backlog_drains) {
+TEST_F(SchedulerTest, GenerationGoesOnWhileTheEndpointIsDownThenTheBacklogDrains) {
   cfg.backoff_max_seconds = 4;
   for (int i = 0; i < 10; ++i) out.script.push_back(answer(503));
   std::size_t largest = 0;
@@ -188,7 +189,7 @@ TEST_F(scheduler_test, generation_goes_on_while_the_endpoint_is_down_then_the_ba
   EXPECT_EQ(stats.generated, unique_ids());
 }
 
-TEST_F(scheduler_test, stop_keeps_undelivered_events_after_the_shutdown_timeout) {
+TEST_F(SchedulerTest, StopKeepsUndeliveredEventsAfterTheShutdownTimeout) {
   cfg.shutdown_timeout_seconds = 10;
   cfg.backoff_max_seconds = 1;
   for (int i = 0; i < 1000; ++i) out.script.push_back(answer(503));
@@ -207,7 +208,7 @@ TEST_F(scheduler_test, stop_keeps_undelivered_events_after_the_shutdown_timeout)
   EXPECT_LE(generated_before_stop, 5U);
 }
 
-TEST_F(scheduler_test, a_second_stop_ends_at_once) {
+TEST_F(SchedulerTest, ASecondStopEndsAtOnce) {
   for (int i = 0; i < 1000; ++i) out.script.push_back(answer(503));
   out.on_request = [&](std::size_t n) {
     if (n == 2) {
@@ -220,7 +221,7 @@ TEST_F(scheduler_test, a_second_stop_ends_at_once) {
   EXPECT_GT(stats.pending, 0U);
 }
 
-TEST_F(scheduler_test, a_full_spool_pauses_generation) {
+TEST_F(SchedulerTest, AFullSpoolPausesGeneration) {
   cfg.spool_max_events = 3;
   for (int i = 0; i < 1000; ++i) out.script.push_back(answer(503));
   cfg.backoff_max_seconds = 2;
@@ -233,7 +234,7 @@ TEST_F(scheduler_test, a_full_spool_pauses_generation) {
   EXPECT_EQ(stats.pending, 3U);
 }
 
-TEST_F(scheduler_test, a_restart_resumes_from_the_spool_oldest_first) {
+TEST_F(SchedulerTest, ARestartResumesFromTheSpoolOldestFirst) {
   cfg.shutdown_timeout_seconds = 0;
   for (int i = 0; i < 3; ++i) out.script.push_back(answer(0));
   out.on_request = [&](std::size_t n) {
@@ -252,7 +253,7 @@ TEST_F(scheduler_test, a_restart_resumes_from_the_spool_oldest_first) {
   EXPECT_EQ(requests().front(), left);
 }
 
-TEST_F(scheduler_test, duplicates_reported_by_the_endpoint_are_counted) {
+TEST_F(SchedulerTest, DuplicatesReportedByTheEndpointAreCounted) {
   cfg.count = 1;
   out.script = {answer(200, R"({"status_code":"200","accepted":0,"duplicates":1})")};
   const auto stats = run();

@@ -4,6 +4,7 @@
 #include "sqlite/migrations.hpp"
 #include "sqlite/statement.hpp"
 #include "support/propagator_fakes.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -19,7 +20,7 @@
 namespace evs::propagator {
 namespace {
 
-using testing::temp_dir;
+using test::temp_dir;
 
 std::vector<spooled_event> make_events(std::size_t n, const std::string& prefix = "e") {
   std::vector<spooled_event> out;
@@ -35,7 +36,7 @@ std::vector<std::string> ids(const std::vector<spooled_event>& events) {
   return out;
 }
 
-TEST(spool, creates_its_folder_and_starts_empty) {
+TEST(Spool, CreatesItsFolderAndStartsEmpty) {
   temp_dir dir;
   const auto path = (dir / "a" / "b" / "spool.db").string();
   spool s{path, 100};
@@ -47,7 +48,7 @@ TEST(spool, creates_its_folder_and_starts_empty) {
 
 // synchronous is per connection: only the spool's own connection shows that its commits are
 // synced before the events are sent, and that remove() (which relaxes it) puts it back.
-TEST(spool, uses_wal_and_full_sync) {
+TEST(Spool, UsesWalAndFullSync) {
   temp_dir dir;
   const auto path = (dir / "spool.db").string();
   spool s{path, 100};
@@ -61,7 +62,7 @@ TEST(spool, uses_wal_and_full_sync) {
   EXPECT_EQ(other.pragma("journal_mode"), "wal");
 }
 
-TEST(spool, keeps_events_across_reopen_oldest_first) {
+TEST(Spool, KeepsEventsAcrossReopenOldestFirst) {
   temp_dir dir;
   const auto path = (dir / "spool.db").string();
   {
@@ -81,7 +82,7 @@ TEST(spool, keeps_events_across_reopen_oldest_first) {
   EXPECT_EQ(oldest[1].event_type, "message");
 }
 
-TEST(spool, removes_only_what_was_acknowledged) {
+TEST(Spool, RemovesOnlyWhatWasAcknowledged) {
   temp_dir dir;
   const auto path = (dir / "spool.db").string();
   {
@@ -98,7 +99,7 @@ TEST(spool, removes_only_what_was_acknowledged) {
   EXPECT_EQ(ids(s.oldest(10)), (std::vector<std::string>{"e2", "e3", "e4"}));
 }
 
-TEST(spool, is_bounded) {
+TEST(Spool, IsBounded) {
   temp_dir dir;
   spool s{(dir / "spool.db").string(), 4};
   auto three = make_events(3, "a");
@@ -114,7 +115,7 @@ TEST(spool, is_bounded) {
   EXPECT_FALSE(s.full());
 }
 
-TEST(spool, dead_letters_keep_status_body_and_event) {
+TEST(Spool, DeadLettersKeepStatusBodyAndEvent) {
   temp_dir dir;
   const auto path = (dir / "spool.db").string();
   {
@@ -138,7 +139,7 @@ TEST(spool, dead_letters_keep_status_body_and_event) {
   EXPECT_EQ(ids(s.oldest(10)), (std::vector<std::string>{"e2"}));
 }
 
-TEST(spool, requeued_dead_letters_keep_their_id_and_go_last) {
+TEST(Spool, RequeuedDeadLettersKeepTheirIdAndGoLast) {
   temp_dir dir;
   spool s{(dir / "spool.db").string(), 100};
   auto events = make_events(3);
@@ -150,7 +151,7 @@ TEST(spool, requeued_dead_letters_keep_their_id_and_go_last) {
   EXPECT_EQ(ids(s.oldest(10)), (std::vector<std::string>{"e1", "e2", "e0"}));
 }
 
-TEST(spool, one_owner_at_a_time) {
+TEST(Spool, OneOwnerAtATime) {
   temp_dir dir;
   const auto path = (dir / "spool.db").string();
   spool owner{path, 100};
@@ -181,7 +182,7 @@ bool can_flock(const std::string& path) {
   return locked;
 }
 
-TEST(spool, the_owner_lock_is_a_file_of_its_own) {
+TEST(Spool, TheOwnerLockIsAFileOfItsOwn) {
   temp_dir dir;
   const auto path = (dir / "spool.db").string();
   const auto lock = path + ".lock";
@@ -197,7 +198,7 @@ TEST(spool, the_owner_lock_is_a_file_of_its_own) {
   spool next{path, 100};
 }
 
-TEST(spool, the_owner_lock_outlives_the_database_connection) {
+TEST(Spool, TheOwnerLockOutlivesTheDatabaseConnection) {
   temp_dir dir;
   const auto path = (dir / "spool.db").string();
   const auto lock = path + ".lock";
@@ -229,7 +230,7 @@ TEST(spool, the_owner_lock_outlives_the_database_connection) {
   EXPECT_EQ(WEXITSTATUS(status), 0) << "the lock was free while the database was still open";
 }
 
-TEST(spool, duplicate_event_id_is_refused_whole) {
+TEST(Spool, DuplicateEventIdIsRefusedWhole) {
   temp_dir dir;
   const auto path = (dir / "spool.db").string();
   {
@@ -254,7 +255,7 @@ TEST(spool, duplicate_event_id_is_refused_whole) {
 // marked only with PRAGMA user_version = 1) opens with its events and dead letters. The SQL is
 // a copy of that release's on purpose: it must keep describing files already on disks when
 // the migration steps move on.
-TEST(spool, opens_a_spool_from_before_schema_versions) {
+TEST(Spool, OpensASpoolFromBeforeSchemaVersions) {
   temp_dir dir;
   const auto path = (dir / "spool.db").string();
   {
@@ -306,7 +307,7 @@ TEST(spool, opens_a_spool_from_before_schema_versions) {
   EXPECT_EQ(sqlite::schema_version(db), 1);
 }
 
-TEST(spool, records_its_schema_version) {
+TEST(Spool, RecordsItsSchemaVersion) {
   temp_dir dir;
   const auto path = (dir / "spool.db").string();
   { spool s{path, 100}; }

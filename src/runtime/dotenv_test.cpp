@@ -1,5 +1,6 @@
 #include "runtime/dotenv.hpp"
 #include "support/env_guard.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -24,20 +25,14 @@ std::optional<std::string> env(const char* key) {
 
 class DotenvTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "evs-dotenv-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   fs::path write(const std::string& name, const std::string& content) {
     const auto path = dir_ / name;
     std::ofstream{path} << content;
     return path;
   }
 
-  fs::path dir_;
+  const test::temp_dir tmp_{"evs-dotenv"};
+  const fs::path dir_ = tmp_.path();
 };
 
 TEST_F(DotenvTest, ReadsPlainValues) {
