@@ -26,7 +26,8 @@ int run_consumer(const consumer_config& config,
             {{"address", "http://" + config.server.host + ":" + std::to_string(server.port())},
              {"storage", std::holds_alternative<storage::sqlite_config>(config.storage)
                              ? "sqlite:" + std::get<storage::sqlite_config>(config.storage).path
-                             : std::string{"postgresql"}}});
+                             : std::string{"postgresql"}},
+             {"max_connections", std::to_string(server.max_connections())}});
   if (on_listening) on_listening(server.port());
   server.run();
   // Storage calls cut off by the shutdown timeout finish before anything they use goes away.

@@ -31,6 +31,11 @@ const runtime::setting_table<config> table = {
         "PORT", "8000", 0, 65535, "listen port (0: any free port)",
         [](config& c, const setting_value& v) { c.server.port = v.as<std::uint16_t>(); }),
     integer_setting<config>(
+        "MAX_CONNECTIONS", "0", 0, 1'000'000,
+        "connections held at once; more are closed at once (0: the open-file "
+        "limit, raised to its maximum, less a reserve)",
+        [](config& c, const setting_value& v) { c.server.max_connections = v.as<std::size_t>(); }),
+    integer_setting<config>(
         "THREADS", "0", 0, 256, "I/O threads (0: one per core)",
         [](config& c, const setting_value& v) { c.server.threads = v.as<std::size_t>(); }),
     text_setting<config>(

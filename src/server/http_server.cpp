@@ -1,6 +1,7 @@
 #include "server/http_server.hpp"
 
 #include "runtime/log.hpp"
+#include "server/open_files.hpp"
 #include "server/session.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -10,11 +11,14 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <sys/socket.h>
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 namespace evs::server {
@@ -43,20 +47,66 @@ void open_acceptor(tcp::acceptor& acceptor, const tcp::endpoint& endpoint) {
   acceptor.listen(asio::socket_base::max_listen_connections);
 }
 
+// One log line per interval for a failure that can repeat thousands of times a second (a
+// client flood must not become a log flood): the first at once, then a count.
+class rate_limited_warning {
+ public:
+  explicit rate_limited_warning(std::string_view message) : message_{message} {}
+  void note(const std::string& detail) {
+    ++count_;
+    const auto now = std::chrono::steady_clock::now();
+    if (logged_once_ && now - last_ < interval) return;
+    log::warn(message_, {{"error", detail}, {"count", std::to_string(count_)}});
+    logged_once_ = true;
+    last_ = now;
+    count_ = 0;
+  }
+
+ private:
+  static constexpr std::chrono::seconds interval{10};
+  std::string_view message_;
+  std::uint64_t count_ = 0;
+  bool logged_once_ = false;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+// Out of descriptors (or kernel memory): accepting again at once would fail again at once.
+bool out_of_resources(const boost::system::error_code& ec) {
+  return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+         ec == asio::error::no_memory || ec == boost::system::errc::too_many_files_open_in_system;
+}
+
 asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, const server_config& config,
-                                  request_handler& handler, session_registry& registry) {
+                                  request_handler& handler, session_registry& registry,
+                                  http_server::connection_limit& limit) {
+  constexpr auto pause = std::chrono::milliseconds{100};
+  rate_limited_warning accept_failed{"accept failed"};
+  rate_limited_warning over_limit{"connection refused: MAX_CONNECTIONS reached"};
+  asio::steady_timer timer{acceptor.get_executor()};
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
     if (ec) {
-      // Out of file descriptors and the like: note it and keep serving the rest.
-      log::warn("accept failed", {{"error", ec.message()}});
+      accept_failed.note(ec.message());
+      // The pending connections wait in the backlog until descriptors are free again.
+      if (out_of_resources(ec)) {
+        timer.expires_after(pause);
+        co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      }
+      continue;
+    }
+    if (limit.open.fetch_add(1, std::memory_order_relaxed) >= limit.max) {
+      limit.open.fetch_sub(1, std::memory_order_relaxed);
+      over_limit.note(std::to_string(limit.max) + " connections open");
+      boost::system::error_code ignored;
+      socket.close(ignored);
       continue;
     }
     socket.set_option(tcp::no_delay(true));
     asio::co_spawn(acceptor.get_executor(),
                    run_session(std::move(socket), config, handler, registry),
-                   [](const std::exception_ptr& e) {
+                   [&limit](const std::exception_ptr& e) {
+                     limit.open.fetch_sub(1, std::memory_order_relaxed);
                      if (!e) return;
                      try {
                        std::rethrow_exception(e);
@@ -71,6 +121,8 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, const server_config& 
 
 http_server::http_server(const server_config& config, request_handler& handler)
     : config_{config}, handler_{handler} {
+  limit_.max = config.max_connections != 0 ? config.max_connections
+                                           : default_max_connections(raise_open_file_limit());
   const std::size_t threads =
       config.threads != 0 ? config.threads : std::max(1U, std::thread::hardware_concurrency());
   boost::system::error_code ec;
@@ -147,7 +199,7 @@ void http_server::run() {
   }
   const auto tick = deadline_tick(std::min(config_.read_timeout, config_.idle_timeout));
   for (auto& w : workers_) {
-    asio::co_spawn(w->ioc, accept_loop(w->acceptor, config_, handler_, w->registry),
+    asio::co_spawn(w->ioc, accept_loop(w->acceptor, config_, handler_, w->registry, limit_),
                    asio::detached);
     asio::co_spawn(w->ioc, enforce_deadlines(w->registry, tick), asio::detached);
     {

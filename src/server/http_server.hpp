@@ -15,6 +15,12 @@ namespace evs::server {
 
 class http_server {
  public:
+  // Shared by every thread's acceptor: one atomic add per connection, not per request.
+  struct connection_limit {
+    std::atomic<std::size_t> open{0};
+    std::size_t max = 0;
+  };
+
   // Binds at once (throws std::runtime_error naming HOST/PORT when it cannot).
   http_server(const server_config& config, request_handler& handler);
   ~http_server();
@@ -22,6 +28,8 @@ class http_server {
   http_server& operator=(const http_server&) = delete;
 
   std::uint16_t port() const { return port_; }
+  // Connections held at once; more are closed as soon as they are accepted.
+  std::size_t max_connections() const { return limit_.max; }
 
   // Serves until stop() or SIGINT/SIGTERM, then drains in-flight requests for at most
   // shutdown_timeout. Returns with all I/O threads joined.
@@ -38,6 +46,7 @@ class http_server {
   server_config config_;
   request_handler& handler_;
   std::uint16_t port_ = 0;
+  connection_limit limit_;
   std::vector<std::unique_ptr<worker>> workers_;
 
   std::mutex mutex_;

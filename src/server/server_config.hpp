@@ -12,6 +12,7 @@ struct server_config {
   std::size_t threads = 0;    // 0: one I/O thread per core
   std::size_t header_limit = 16 * 1024;
   std::size_t body_limit = 1024 * 1024;
+  std::size_t max_connections = 0;  // held at once, over all threads; 0: from RLIMIT_NOFILE
   std::chrono::milliseconds read_timeout{10'000};  // a request must arrive whole within this
   std::chrono::milliseconds idle_timeout{60'000};  // keep-alive connections idle this long close
   std::chrono::milliseconds shutdown_timeout{10'000};  // in-flight work gets this long on SIGTERM
