@@ -1,9 +1,7 @@
 #include "runtime/log.hpp"
 
+#include "core/json_text.hpp"
 #include "core/rfc3339.hpp"
-
-#include <boost/json/serialize.hpp>
-#include <boost/json/string.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -25,7 +23,12 @@ const char* level_name(level l) {
   return "info";
 }
 
-std::string quoted(std::string_view s) { return boost::json::serialize(boost::json::string{s}); }
+// Straight from the view: no boost::json::string, so no memory resource on this path.
+std::string quoted(std::string_view s) {
+  std::string out;
+  core::append_json_string(out, s);
+  return out;
+}
 
 // A bare value must not break the key=value layout nor the one-line-per-event rule.
 bool needs_quotes(std::string_view value) {

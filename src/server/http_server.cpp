@@ -16,6 +16,7 @@
 
 #include <sys/socket.h>
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <stdexcept>
 #include <string_view>
@@ -71,9 +72,12 @@ class rate_limited_warning {
 };
 
 // Out of descriptors (or kernel memory): accepting again at once would fail again at once.
+// Compared as error codes of the system category, not as portable error conditions, which
+// would go through the category's virtual equivalent().
 bool out_of_resources(const boost::system::error_code& ec) {
-  return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
-         ec == asio::error::no_memory || ec == boost::system::errc::too_many_files_open_in_system;
+  if (ec.category() != asio::error::get_system_category()) return false;
+  const int value = ec.value();
+  return value == EMFILE || value == ENFILE || value == ENOBUFS || value == ENOMEM;
 }
 
 asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, const server_config& config,

@@ -834,7 +834,9 @@ TEST_P(ConsumerApi, IdleKeepAliveConnectionsCloseAfterTheIdleTimeout) {
   const auto idle_since = std::chrono::steady_clock::now();
   EXPECT_TRUE(client.wait_closed_by_peer());
   const auto idle_for = std::chrono::steady_clock::now() - idle_since;
-  EXPECT_GE(idle_for, std::chrono::milliseconds{300}) << "closed before the idle timeout";
+  // The server's idle clock starts when it has written the answer, a little before the client
+  // has read it; a slow run (ThreadSanitizer) stretches that gap to a few milliseconds.
+  EXPECT_GE(idle_for, std::chrono::milliseconds{250}) << "closed before the idle timeout";
   EXPECT_LT(idle_for, std::chrono::seconds{10}) << "the read timeout governed, not the idle one";
 }
 
