@@ -174,6 +174,11 @@ asio::awaitable<step> connection::read_head(exchange& x) {
 // The handler's verdict on the head (route, token, scope, content type), then the session's
 // own body limit.
 step connection::admit(exchange& x) {
+  // RFC 9112 6.1: a request whose last transfer coding is not chunked has no knowable length;
+  // reading on would let its body pass for the next request (smuggling). 400, and close.
+  if (x.parser.get().count(http::field::transfer_encoding) != 0 && !x.parser.chunked())
+    return refuse(x, protocol_error::malformed_request,
+                  "Transfer-Encoding: the last coding must be chunked");
   auto verdict = handler_.admit(x.request);
   if (verdict.refusal) {
     x.answer = std::move(verdict.refusal);

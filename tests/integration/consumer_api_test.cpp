@@ -778,6 +778,43 @@ TEST_P(ConsumerApi, MalformedHttpIs400) {
   EXPECT_EQ(http_once(port(), "GET", "/healthz").status, 200U);
 }
 
+TEST_P(ConsumerApi, TransferEncodingNotEndingInChunkedIs400AndHidesNoRequest) {
+  // A body the server would take as empty, followed by a GET in the same write: answering the
+  // GET would mean a proxy and we disagree on where the first request ends.
+  const std::string body = R"({"event_type":"t","event_payload":"p"})";
+  const std::string hidden = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (const std::string coding :
+       {"gzip", "identity", "xchunked", "chunked, gzip", "\"chunked\""}) {
+    for (const bool length_first : {true, false}) {
+      const std::string length = "Content-Length: " + std::to_string(body.size()) + "\r\n";
+      const std::string encoding = "Transfer-Encoding: " + coding + "\r\n";
+      http_client client{port()};
+      client.write_raw("POST /api/event HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                       make_token() + "\r\nContent-Type: application/json\r\n" +
+                       (length_first ? length + encoding : encoding + length) + "\r\n" + body +
+                       hidden);
+      const auto r = client.read_reply();
+      EXPECT_EQ(r.status, 400U) << coding;
+      EXPECT_TRUE(client.wait_closed_by_peer()) << coding << ": the hidden GET was not answered";
+    }
+  }
+  const auto before = call("GET", "/api/events", {}, read_);
+  ASSERT_EQ(before.status, 200U);
+  EXPECT_TRUE(before.json().at("items").as_array().empty()) << "nothing refused was stored";
+  // A chunked body still works.
+  http_client client{port()};
+  client.write_raw("POST /api/event HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + make_token() +
+                   "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                   [&] {
+                     char size[16];
+                     std::snprintf(size, sizeof size, "%zx", body.size());
+                     return std::string{size};
+                   }() +
+                   "\r\n" + body + "\r\n0\r\n\r\n");
+  EXPECT_EQ(client.read_reply().status, 200U);
+  EXPECT_EQ(call("GET", "/api/events", {}, read_).json().at("items").as_array().size(), 1U);
+}
+
 TEST_P(ConsumerApi, HeaderTooLargeIs431) {
   const auto r =
       http_once(port(), "GET", "/healthz", {}, {{"X-Padding", std::string(20'000, 'h')}});
