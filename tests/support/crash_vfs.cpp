@@ -216,12 +216,15 @@ const sqlite3_io_methods crash_methods = {3,
                                           x_fetch,
                                           x_unfetch};
 
+// The VFS underneath, which every call but open and delete is handed to as it is.
+sqlite3_vfs* below(sqlite3_vfs* vfs) { return static_cast<sqlite3_vfs*>(vfs->pAppData); }
+
 int x_open(sqlite3_vfs* vfs, const char* name, sqlite3_file* f, int flags, int* out_flags) {
   auto* file = crash_of(f);
   file->base.pMethods = nullptr;
   file->real = reinterpret_cast<sqlite3_file*>(file + 1);
   file->path = nullptr;
-  auto* real = static_cast<sqlite3_vfs*>(vfs->pAppData);
+  auto* real = below(vfs);
   const int rc = real->xOpen(real, name, file->real, flags, out_flags);
   if (rc != SQLITE_OK) return rc;
   const bool durable_kind =
@@ -237,54 +240,41 @@ int x_open(sqlite3_vfs* vfs, const char* name, sqlite3_file* f, int flags, int* 
 }
 
 int x_delete(sqlite3_vfs* vfs, const char* name, int sync_dir) {
-  auto* real = static_cast<sqlite3_vfs*>(vfs->pAppData);
+  auto* real = below(vfs);
   const std::lock_guard lock{the_state->mutex};
   the_state->files.erase(name);
   return real->xDelete(real, name, sync_dir);
 }
 int x_access(sqlite3_vfs* vfs, const char* name, int flags, int* out) {
-  auto* real = static_cast<sqlite3_vfs*>(vfs->pAppData);
-  return real->xAccess(real, name, flags, out);
+  return below(vfs)->xAccess(below(vfs), name, flags, out);
 }
 int x_full_pathname(sqlite3_vfs* vfs, const char* name, int size, char* out) {
-  auto* real = static_cast<sqlite3_vfs*>(vfs->pAppData);
-  return real->xFullPathname(real, name, size, out);
+  return below(vfs)->xFullPathname(below(vfs), name, size, out);
 }
 void* x_dl_open(sqlite3_vfs* vfs, const char* name) {
-  auto* real = static_cast<sqlite3_vfs*>(vfs->pAppData);
-  return real->xDlOpen(real, name);
+  return below(vfs)->xDlOpen(below(vfs), name);
 }
 void x_dl_error(sqlite3_vfs* vfs, int size, char* out) {
-  auto* real = static_cast<sqlite3_vfs*>(vfs->pAppData);
-  real->xDlError(real, size, out);
+  below(vfs)->xDlError(below(vfs), size, out);
 }
 void (*x_dl_sym(sqlite3_vfs* vfs, void* handle, const char* symbol))(void) {
-  auto* real = static_cast<sqlite3_vfs*>(vfs->pAppData);
-  return real->xDlSym(real, handle, symbol);
+  return below(vfs)->xDlSym(below(vfs), handle, symbol);
 }
-void x_dl_close(sqlite3_vfs* vfs, void* handle) {
-  auto* real = static_cast<sqlite3_vfs*>(vfs->pAppData);
-  real->xDlClose(real, handle);
-}
+void x_dl_close(sqlite3_vfs* vfs, void* handle) { below(vfs)->xDlClose(below(vfs), handle); }
 int x_randomness(sqlite3_vfs* vfs, int size, char* out) {
-  auto* real = static_cast<sqlite3_vfs*>(vfs->pAppData);
-  return real->xRandomness(real, size, out);
+  return below(vfs)->xRandomness(below(vfs), size, out);
 }
 int x_sleep(sqlite3_vfs* vfs, int microseconds) {
-  auto* real = static_cast<sqlite3_vfs*>(vfs->pAppData);
-  return real->xSleep(real, microseconds);
+  return below(vfs)->xSleep(below(vfs), microseconds);
 }
 int x_current_time(sqlite3_vfs* vfs, double* out) {
-  auto* real = static_cast<sqlite3_vfs*>(vfs->pAppData);
-  return real->xCurrentTime(real, out);
+  return below(vfs)->xCurrentTime(below(vfs), out);
 }
 int x_get_last_error(sqlite3_vfs* vfs, int size, char* out) {
-  auto* real = static_cast<sqlite3_vfs*>(vfs->pAppData);
-  return real->xGetLastError(real, size, out);
+  return below(vfs)->xGetLastError(below(vfs), size, out);
 }
 int x_current_time_int64(sqlite3_vfs* vfs, sqlite3_int64* out) {
-  auto* real = static_cast<sqlite3_vfs*>(vfs->pAppData);
-  return real->xCurrentTimeInt64(real, out);
+  return below(vfs)->xCurrentTimeInt64(below(vfs), out);
 }
 
 }  // namespace
