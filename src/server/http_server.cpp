@@ -53,11 +53,13 @@ void open_acceptor(tcp::acceptor& acceptor, const tcp::endpoint& endpoint) {
 class rate_limited_warning {
  public:
   explicit rate_limited_warning(std::string_view message) : message_{message} {}
-  void note(const std::string& detail) {
+  // `detail()` builds the line's error text, only when a line is written.
+  template <class Detail>
+  void note(const Detail& detail) {
     ++count_;
     const auto now = std::chrono::steady_clock::now();
     if (logged_once_ && now - last_ < interval) return;
-    log::warn(message_, {{"error", detail}, {"count", std::to_string(count_)}});
+    log::warn(message_, {{"error", detail()}, {"count", std::to_string(count_)}});
     logged_once_ = true;
     last_ = now;
     count_ = 0;
@@ -91,7 +93,7 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, const server_config& 
     auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
     if (ec) {
-      accept_failed.note(ec.message());
+      accept_failed.note([&] { return ec.message(); });
       // The pending connections wait in the backlog until descriptors are free again.
       if (out_of_resources(ec)) {
         timer.expires_after(pause);
@@ -101,7 +103,7 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, const server_config& 
     }
     if (limit.open.fetch_add(1, std::memory_order_relaxed) >= limit.max) {
       limit.open.fetch_sub(1, std::memory_order_relaxed);
-      over_limit.note(std::to_string(limit.max) + " connections open");
+      over_limit.note([&] { return std::to_string(limit.max) + " connections open"; });
       boost::system::error_code ignored;
       socket.close(ignored);
       continue;
