@@ -55,10 +55,19 @@ server::http_response protocol_error_response(server::protocol_error error, std:
     case server::protocol_error::malformed_request:
       res = detail_response(400, "Malformed HTTP request");
       break;
+    case server::protocol_error::request_timeout:
+      res = detail_response(408, "Request timeout: the request did not arrive in time");
+      break;
     case server::protocol_error::header_too_large:
       res = detail_response(431, "Request header fields too large");
       break;
     case server::protocol_error::body_too_large: res = body_too_large(max_body_bytes); break;
+    case server::protocol_error::expectation_failed:
+      res = detail_response(417, "Expectation Failed: only 100-continue is understood");
+      break;
+    case server::protocol_error::version_not_supported:
+      res = detail_response(505, "HTTP Version Not Supported: send HTTP/1.1 or HTTP/1.0");
+      break;
     case server::protocol_error::internal_error: res = internal_error(detail, ids); break;
   }
   return res;
@@ -73,6 +82,10 @@ server::http_response unsupported_media_type() {
 server::http_response body_too_large(std::size_t max_body_bytes) {
   return detail_response(
       413, "Request body too large: at most " + std::to_string(max_body_bytes) + " bytes");
+}
+
+server::http_response body_not_taken() {
+  return detail_response(413, "Request body not allowed: this endpoint takes none");
 }
 
 server::http_response too_many_events(std::size_t max_batch) {

@@ -41,6 +41,7 @@ server::http_response protocol_error_response(server::protocol_error error, std:
 server::http_response not_found();
 server::http_response unsupported_media_type();
 server::http_response body_too_large(std::size_t max_body_bytes);
+server::http_response body_not_taken();  // a body on a route that takes none
 server::http_response too_many_events(std::size_t max_batch);
 server::http_response unauthorized(auth::token_status status);
 server::http_response forbidden(auth::scope needed);

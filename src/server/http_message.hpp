@@ -2,6 +2,7 @@
 // Plain request/response types: handlers see no Beast types, so they are tested without sockets.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -15,7 +16,12 @@ struct http_request {
   std::string authorization;
   std::string content_type;
   std::optional<std::size_t> content_length;
+  bool chunked = false;   // the body comes in chunks, its length unknown until the last one
+  std::string_view peer;  // the client's address and port, for the log; the connection's own
   std::string body;
+
+  // Whether a body follows the head (a zero Content-Length is no body).
+  bool has_body() const { return chunked || content_length.value_or(0) != 0; }
 };
 
 struct http_response {

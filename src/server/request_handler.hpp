@@ -11,10 +11,13 @@ namespace evs::server {
 
 // Failures the session meets before (or instead of) a handler's answer.
 enum class protocol_error {
-  malformed_request,  // not HTTP/1.1 as we read it (400)
-  header_too_large,   // over the header limit (431)
-  body_too_large,     // over the body limit (413)
-  internal_error,     // the handler threw (500)
+  malformed_request,      // not HTTP/1.x as we read it (400)
+  request_timeout,        // the request did not arrive whole within the read timeout (408)
+  header_too_large,       // over the header limit (431)
+  body_too_large,         // over the body limit (413)
+  expectation_failed,     // an Expect other than 100-continue (417)
+  version_not_supported,  // a major version other than 1 (505)
+  internal_error,         // the handler threw (500)
 };
 
 // What the handler matched from a request's head, handed back to it with the whole request,

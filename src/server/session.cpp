@@ -1,5 +1,6 @@
 #include "server/session.hpp"
 
+#include "server/request_body.hpp"
 #include "server/response_head.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -11,12 +12,12 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <optional>
+#include <string>
 
 namespace evs::server {
 namespace {
@@ -25,7 +26,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
-using request_parser = http::request_parser<http::string_body>;
+using request_parser = http::request_parser<request_body>;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 // Each step of an exchange names the one that comes next.
@@ -52,7 +53,7 @@ struct exchange {
   reply_form reply;  // until the head is read: HTTP/1.1, closing
 };
 
-http_request make_request(const request_parser& parser) {
+http_request make_request(const request_parser& parser, std::string_view peer) {
   const auto& msg = parser.get();
   http_request req;
   req.method = std::string{msg.method_string()};
@@ -64,6 +65,8 @@ http_request make_request(const request_parser& parser) {
   req.content_type = std::string{msg[http::field::content_type]};
   if (const auto length = parser.content_length())
     req.content_length = static_cast<std::size_t>(*length);
+  req.chunked = parser.chunked();
+  req.peer = peer;
   return req;
 }
 
@@ -97,6 +100,34 @@ beast::error_code write_at_once(tcp::socket& socket, std::array<asio::const_buff
   return ec;
 }
 
+// The client sent something that is not HTTP as we read it (a bad chunk size, say), as
+// opposed to going away mid-request.
+bool is_malformed(const beast::error_code& ec) {
+  static const auto& http_errors = make_error_code(http::error::bad_chunk).category();
+  return ec.category() == http_errors && ec != http::error::end_of_stream &&
+         ec != http::error::partial_message;
+}
+
+// Beast reads HTTP/1.0 and HTTP/1.1 (proxies such as nginx speak 1.0 to upstreams by default)
+// and refuses any other version. Whether the refused request line still ends in a well-formed
+// "HTTP/d.d" tells a version we do not serve (505) from a malformed line (400).
+bool names_a_version(const beast::flat_buffer& buffer) {
+  const std::string_view text{static_cast<const char*>(buffer.data().data()), buffer.size()};
+  const auto line = text.substr(0, text.find("\r\n"));
+  constexpr std::string_view prefix = "HTTP/";
+  if (line.size() < prefix.size() + 3) return false;
+  const auto version = line.substr(line.size() - prefix.size() - 3);
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  return version.starts_with(prefix) && digit(version[5]) && version[6] == '.' && digit(version[7]);
+}
+
+std::string peer_of(const tcp::socket& socket) {
+  beast::error_code ec;
+  const auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return "unknown";
+  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
 bool ends_connection(const beast::error_code& ec) {
   return ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
          ec == asio::error::bad_descriptor || ec == asio::error::connection_reset ||
@@ -113,7 +144,8 @@ class connection {
         config_{config},
         handler_{handler},
         registry_{registry},
-        registration_{registry, socket} {
+        registration_{registry, socket},
+        peer_{peer_of(socket)} {
     beast::error_code ignored;
     socket_.non_blocking(true, ignored);  // lets write_at_once try without waiting
   }
@@ -136,6 +168,7 @@ class connection {
   registration registration_;
   beast::flat_buffer buffer_;
   std::string head_text_;  // every response's head, serialized into the one string
+  std::string peer_;       // the client's address, once per connection
   bool first_request_ = true;
 };
 
@@ -150,24 +183,27 @@ asio::awaitable<step> connection::read_head(exchange& x) {
     buffer_.commit(n);
   }
   first_request_ = false;
-  registration_.deadline_in(config_.read_timeout);
+  registration_.request_deadline_in(config_.read_timeout);
   auto ec = parse_buffered(x.parser, buffer_, false);
   if (!ec && !x.parser.is_header_done())
     std::tie(ec, std::ignore) =
         co_await http::async_read_header(socket_, buffer_, x.parser, use_tuple);
   registration_.set_idle(false);
+  // A connection that never started a request is closed without a word; one that did is told.
+  if (registration_.timed_out())
+    co_return x.parser.got_some() ? refuse(x, protocol_error::request_timeout, {}) : step::drop;
   if (ends_connection(ec)) co_return step::drop;
-  if (ec)
-    co_return refuse(x,
-                     ec == http::error::header_limit ? protocol_error::header_too_large
-                                                     : protocol_error::malformed_request,
-                     ec.message());
+  if (ec == http::error::header_limit)
+    co_return refuse(x, protocol_error::header_too_large, ec.message());
+  if (ec == http::error::bad_version && names_a_version(buffer_))
+    co_return refuse(x, protocol_error::version_not_supported, ec.message());
+  if (ec) co_return refuse(x, protocol_error::malformed_request, ec.message());
 
   const auto& msg = x.parser.get();
   x.reply = {.version = msg.version(),
              .keep_alive = msg.keep_alive(),
              .head_only = msg.method() == http::verb::head};
-  x.request = make_request(x.parser);
+  x.request = make_request(x.parser, peer_);
   co_return step::admit;
 }
 
@@ -179,6 +215,10 @@ step connection::admit(exchange& x) {
   if (x.parser.get().count(http::field::transfer_encoding) != 0 && !x.parser.chunked())
     return refuse(x, protocol_error::malformed_request,
                   "Transfer-Encoding: the last coding must be chunked");
+  // RFC 9110 10.1.1: an expectation the server cannot meet gets 417.
+  if (const auto expect = x.parser.get()[http::field::expect];
+      !expect.empty() && !beast::iequals(expect, "100-continue"))
+    return refuse(x, protocol_error::expectation_failed, {});
   auto verdict = handler_.admit(x.request);
   if (verdict.refusal) {
     x.answer = std::move(verdict.refusal);
@@ -188,8 +228,10 @@ step connection::admit(exchange& x) {
   if (x.request.content_length && *x.request.content_length > config_.body_limit)
     return refuse(x, protocol_error::body_too_large, {});
   x.parser.body_limit(config_.body_limit);
-  // One allocation for the whole body instead of a growing string copied as it doubles.
-  if (x.request.content_length) x.parser.get().body().reserve(*x.request.content_length);
+  // The bytes already here in one allocation; whatever is still on its way grows the body as
+  // it arrives, so a client cannot make us hold what it has only announced.
+  if (x.request.content_length)
+    x.parser.get().body().reserve(std::min(*x.request.content_length, buffer_.size()));
   return step::read_body;
 }
 
@@ -199,7 +241,7 @@ step connection::take_buffered_body(exchange& x) {
 }
 
 asio::awaitable<step> connection::read_body(exchange& x) {
-  registration_.deadline_in(config_.read_timeout);
+  registration_.request_deadline_in(config_.read_timeout);
   // The client waits for this before it sends the body (unless it has sent it already).
   if (beast::iequals(x.parser.get()[http::field::expect], "100-continue")) {
     static constexpr std::string_view proceed = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -212,6 +254,8 @@ asio::awaitable<step> connection::read_body(exchange& x) {
 
 step connection::body_read(exchange& x, const beast::error_code& ec) {
   if (ec == http::error::body_limit) return refuse(x, protocol_error::body_too_large, {});
+  if (registration_.timed_out()) return refuse(x, protocol_error::request_timeout, {});
+  if (is_malformed(ec)) return refuse(x, protocol_error::malformed_request, ec.message());
   if (ec) return step::drop;
   if (!x.parser.is_done()) return step::read_body;
   x.request.body = std::move(x.parser.get().body());

@@ -20,6 +20,13 @@ void close_expired(session_registry& registry, deadline_clock::time_point now) {
   for (auto& s : registry.sessions) {
     if (s.deadline >= now || !s.socket->is_open()) continue;
     boost::system::error_code ignored;
+    if (s.answer_on_timeout && !s.timed_out) {
+      s.timed_out = true;
+      s.answer_on_timeout = false;
+      s.deadline = now + std::chrono::seconds{1};  // time to write the 408
+      s.socket->cancel(ignored);
+      continue;
+    }
     s.socket->close(ignored);
   }
 }

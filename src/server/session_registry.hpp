@@ -18,6 +18,8 @@ struct session_registry {
     boost::asio::ip::tcp::socket* socket = nullptr;
     bool idle = true;  // waiting for the next request
     deadline_clock::time_point deadline = deadline_clock::time_point::max();
+    bool answer_on_timeout = false;  // a request is being read: a timeout gets a 408 first
+    bool timed_out = false;          // its read was cancelled so that the 408 can be sent
   };
   std::list<entry> sessions;
   bool stopping = false;
@@ -35,9 +37,20 @@ class registration {
   // The next read or write must end within `timeout`, or the connection is closed.
   void deadline_in(std::chrono::milliseconds timeout) {
     it_->deadline = deadline_clock::now() + timeout;
+    it_->answer_on_timeout = false;
   }
+  // The rest of a request must arrive within `timeout`; if it does not, the pending read is
+  // cancelled (timed_out() turns true) and the session has a moment to answer 408.
+  void request_deadline_in(std::chrono::milliseconds timeout) {
+    it_->deadline = deadline_clock::now() + timeout;
+    it_->answer_on_timeout = true;
+  }
+  bool timed_out() const { return it_->timed_out; }
   // While the handler works on a request, the connection has no deadline of its own.
-  void no_deadline() { it_->deadline = deadline_clock::time_point::max(); }
+  void no_deadline() {
+    it_->deadline = deadline_clock::time_point::max();
+    it_->answer_on_timeout = false;
+  }
 
  private:
   session_registry& registry_;
@@ -45,7 +58,8 @@ class registration {
 };
 
 // Closes every connection whose deadline is before `now`: its pending read or write ends
-// with operation_aborted, and its session ends.
+// with operation_aborted, and its session ends. A connection reading a request is first only
+// cancelled, and closed if it is still there a second later.
 void close_expired(session_registry& registry, deadline_clock::time_point now);
 
 // Calls close_expired every `tick` until the registry is stopping and no session is left.

@@ -766,7 +766,7 @@ TEST_P(ConsumerApi, SlowClientsDoNotBlockOthers) {
 
 TEST_P(ConsumerApi, MalformedHttpIs400) {
   for (const std::string garbage :
-       {"this is not http\r\n\r\n", "GET /healthz HTTP/9.9\r\n\r\n",
+       {"this is not http\r\n\r\n", "GET /healthz HTTX/1.1\r\n\r\n",
         "GET /healthz HTTP/1.1\r\nBad Header Without Colon\r\n\r\n",
         "POST /api/event HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n"}) {
     http_client client{port()};
@@ -884,6 +884,7 @@ TEST_P(ConsumerApi, ABodyThatStallsIsCutOffByTheReadTimeoutAndStoresNothing) {
   client.write_raw("POST /api/event HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + write_ +
                    "\r\nContent-Type: application/json\r\nContent-Length: " +
                    std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, body.size() / 2));
+  EXPECT_EQ(client.read_reply().status, 408U);
   EXPECT_TRUE(client.wait_closed_by_peer());
   EXPECT_TRUE(list_everything().empty());
 }
