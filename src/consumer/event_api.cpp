@@ -5,6 +5,7 @@
 #include "core/cursor.hpp"
 #include "core/event_json.hpp"
 #include "core/rfc3339.hpp"
+#include "runtime/log.hpp"
 #include "server/query_params.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -150,13 +151,21 @@ server::admission event_api::admit(const http_request& head) {
   if (r.target == endpoint::not_found) return refuse(not_found());
   if (r.target == endpoint::method_not_allowed)
     return refuse(method_not_allowed(std::move(r.allow)));
+  // Refused before a byte of it is read, so it costs no memory (DESIGN: 413).
+  if (!has_body(r.target) && head.has_body()) return refuse(body_not_taken());
 
   const auto rule = access_for(r.target);
   if (rule.token_required) {
     const auto now_s = clock_.wall_now_us() / 1'000'000;
     const auto token = tokens_.verify_header(head.authorization, now_s);
-    if (token.status != auth::token_status::ok) return refuse(unauthorized(token.status));
-    if (rule.scope && !token.scopes.has(*rule.scope)) return refuse(forbidden(*rule.scope));
+    if (token.status != auth::token_status::ok) {
+      log_refusal(head, 401, auth::token_status_message(token.status));
+      return refuse(unauthorized(token.status));
+    }
+    if (rule.scope && !token.scopes.has(*rule.scope)) {
+      log_refusal(head, 403, "missing scope " + std::string{auth::scope_name(*rule.scope)});
+      return refuse(forbidden(*rule.scope));
+    }
   }
   if (has_body(r.target)) {
     if (!is_json_content_type(head.content_type)) return refuse(unsupported_media_type());
@@ -164,6 +173,17 @@ server::admission event_api::admit(const http_request& head) {
       return refuse(body_too_large(options_.max_body_bytes));
   }
   return {std::nullopt, {static_cast<unsigned>(r.target), std::move(r.id)}};
+}
+
+// Who is knocking without a valid token is worth a line, but a flood of them is not worth
+// a line each; the token itself is never logged.
+void event_api::log_refusal(const http_request& head, unsigned status, std::string_view reason) {
+  refusals_.note([&](std::uint64_t count) {
+    log::info("request refused", {{"status", std::to_string(status)},
+                                  {"reason", std::string{reason}},
+                                  {"client", std::string{head.peer}},
+                                  {"refused_since_last_line", std::to_string(count)}});
+  });
 }
 
 // Not a coroutine: it hands back the endpoint's own, so a request costs no frame here.

@@ -7,6 +7,7 @@
 #include "core/validation.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/random.hpp"
+#include "runtime/rate_limited_log.hpp"
 #include "server/request_handler.hpp"
 #include "storage/event_store.hpp"
 
@@ -49,6 +50,8 @@ class event_api final : public server::request_handler {
   boost::asio::awaitable<server::http_response> remove(const std::string& id);
   boost::asio::awaitable<server::http_response> ready();
 
+  void log_refusal(const server::http_request& head, unsigned status, std::string_view reason);
+
   // Runs a blocking storage call off the I/O threads.
   template <class Function>
   auto offload(Function f) -> boost::asio::awaitable<decltype(f())>;
@@ -59,6 +62,7 @@ class event_api final : public server::request_handler {
   const runtime::clock& clock_;  // received_at, token expiry, the time part of assigned ids
   request_ids ids_;              // assigned event ids and the request ids of 500s
   api_options options_;
+  runtime::rate_limited_log refusals_{std::chrono::seconds{1}};  // 401s and 403s in the log
   boost::asio::thread_pool blocking_pool_;
 };
 

@@ -1,8 +1,10 @@
-// What a client without a token can make the real consumer hold: connections and file
-// descriptors. Idle TCP connections cost nothing to open, so they are the first flood to try.
+// What a client without a token can make the real consumer hold: connections, file
+// descriptors, memory and log lines. Idle TCP connections cost nothing to open, so they are the
+// first flood to try.
 #include "support/consumer_process.hpp"
 #include "support/http_client.hpp"
 #include "support/temp_dir.hpp"
+#include "support/tokens.hpp"
 #include "support/wait.hpp"
 
 #include <gtest/gtest.h>
@@ -16,6 +18,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -122,6 +126,88 @@ TEST(Limits, ConnectionsOverMaxConnectionsAreClosedAtOnce) {
       return false;  // still at the cap: closed at once
     }
   }));
+  EXPECT_TRUE(consumer.terminate(std::chrono::seconds{10}));
+}
+
+// The process's peak resident memory (VmHWM), in bytes.
+std::size_t peak_rss(pid_t pid) {
+  std::ifstream in{"/proc/" + std::to_string(pid) + "/status"};
+  for (std::string line; std::getline(in, line);)
+    if (line.starts_with("VmHWM:")) return std::stoull(line.substr(6)) * 1024;
+  return 0;
+}
+
+// Lifts this process's soft descriptor limit to its hard one, for floods of many sockets.
+void raise_own_file_limit(rlim_t wanted) {
+  rlimit limit{};
+  ::getrlimit(RLIMIT_NOFILE, &limit);
+  limit.rlim_cur = std::max(limit.rlim_cur, std::min(wanted, limit.rlim_max));
+  ::setrlimit(RLIMIT_NOFILE, &limit);
+}
+
+TEST(Limits, BodiesOnRoutesThatTakeNoneHoldNoMemory) {
+  constexpr int connections = 1000;
+  raise_own_file_limit(connections + 256);
+  temp_dir dir{"evs-limits"};
+  consumer_process consumer{
+      EVS_CONSUMER_BINARY, dir / "consumer.log", {{"DB_PATH", (dir / "events.db").string()}}};
+  const auto port = consumer.wait_listening();
+
+  // Each connection announces a megabyte to GET /healthz and sends what the socket takes of
+  // it without waiting (a few hundred KB on loopback); none of it needs a token.
+  asio::io_context ioc;
+  auto flood = open_idle_connections(ioc, port, connections);
+  const std::string head = "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n";
+  const std::string body(1024 * 1024, 'x');
+  std::size_t sent = 0;
+  for (auto& s : flood) {
+    s.non_blocking(true);
+    boost::system::error_code ec;
+    sent += asio::write(s, std::array{asio::buffer(head), asio::buffer(body)}, ec);
+  }
+  EXPECT_GT(sent, std::size_t{connections} * 64 * 1024) << "the flood did not get going";
+
+  const auto peak = peak_rss(consumer.process().pid());
+  EXPECT_LT(peak, std::size_t{64} << 20) << "peak RSS " << (peak >> 20) << " MiB";
+  // Each was answered 413 from its head.
+  char first[12];
+  boost::system::error_code ec;
+  flood.front().non_blocking(false);
+  asio::read(flood.front(), asio::buffer(first), ec);
+  EXPECT_EQ(std::string(first, sizeof first), "HTTP/1.1 413") << ec.message();
+  flood.clear();
+  EXPECT_EQ(http_once(port, "GET", "/healthz").status, 200U);
+  EXPECT_TRUE(consumer.terminate(std::chrono::seconds{10}));
+}
+
+TEST(Limits, RefusedTokensAreLoggedOncePerSecondWithTheClientAndNeverTheToken) {
+  temp_dir dir{"evs-limits"};
+  consumer_process consumer{
+      EVS_CONSUMER_BINARY, dir / "consumer.log", {{"DB_PATH", (dir / "events.db").string()}}};
+  const auto port = consumer.wait_listening();
+  const std::string forged = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLWZvcmdlZA";
+  http_client client{port};
+  for (int i = 0; i < 200; ++i) ASSERT_EQ(client.get("/api/events", forged).status, 401U);
+  ASSERT_EQ(client.get("/api/events", make_token("events:write")).status, 403U);
+
+  const auto log = consumer.log();
+  std::size_t lines = 0;
+  for (auto at = log.find("request refused"); at != std::string::npos;
+       at = log.find("request refused", at + 1))
+    ++lines;
+  EXPECT_GE(lines, 1U) << log;
+  EXPECT_LE(lines, 3U) << "201 refusals within a second or two:\n" << log;
+  EXPECT_NE(log.find("status=401"), std::string::npos) << log;
+  EXPECT_NE(log.find("client=127.0.0.1:"), std::string::npos) << log;
+  EXPECT_EQ(log.find(forged), std::string::npos) << "a token never reaches the log";
+  EXPECT_EQ(log.find("c2lnbmF0dXJl"), std::string::npos) << "nor any part of it";
+
+  // A second later the next refusal is logged again, with the count of those in between.
+  std::this_thread::sleep_for(std::chrono::milliseconds{1100});  // the interval is the subject
+  ASSERT_EQ(client.get("/api/events", make_token("events:write")).status, 403U);
+  const auto later = consumer.log();
+  EXPECT_NE(later.find("status=403"), std::string::npos) << later;
+  EXPECT_NE(later.find("refused_since_last_line="), std::string::npos) << later;
   EXPECT_TRUE(consumer.terminate(std::chrono::seconds{10}));
 }
 
