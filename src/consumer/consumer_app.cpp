@@ -6,7 +6,36 @@
 #include "server/http_server.hpp"
 #include "storage/store_factory.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+#include <future>
+#include <thread>
+
 namespace evs::consumer {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Runs `finish` on a thread of its own until `deadline`. A store that hangs (a lock held
+// elsewhere, a database gone silent) must not hold the process: past the deadline it exits
+// at once, with status 1. Nothing is lost by that: what was not committed by then was never
+// acknowledged.
+void finish_by(std::chrono::steady_clock::time_point deadline, std::function<void()> finish) {
+  std::packaged_task<void()> task{std::move(finish)};
+  auto done = task.get_future();
+  std::thread worker{std::move(task)};
+  if (done.wait_until(deadline) == std::future_status::ready) {
+    worker.join();
+    done.get();
+    return;
+  }
+  log::error("shutdown timeout reached with storage calls unfinished; exiting without them");
+  std::_Exit(1);
+}
+
+}  // namespace
 
 int run_consumer(const consumer_config& config,
                  const std::function<void(std::uint16_t)>& on_listening) {
@@ -30,10 +59,12 @@ int run_consumer(const consumer_config& config,
              {"max_connections", std::to_string(server.max_connections())}});
   if (on_listening) on_listening(server.port());
   server.run();
-  // Storage calls cut off by the shutdown timeout finish before anything they use goes away.
-  api.drain();
-  // The server has drained; commit whatever is still queued before the store closes.
-  writer.stop();
+  finish_by(std::max(server.shutdown_deadline(), std::chrono::steady_clock::now() + 1s), [&] {
+    // Storage calls cut off by the shutdown timeout finish before anything they use goes away.
+    api.drain();
+    // The server has drained; commit whatever is still queued before the store closes.
+    writer.stop();
+  });
   log::info("event-consumer stopped");
   return 0;
 }

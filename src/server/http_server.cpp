@@ -1,6 +1,7 @@
 #include "server/http_server.hpp"
 
 #include "runtime/log.hpp"
+#include "runtime/rate_limited_log.hpp"
 #include "server/open_files.hpp"
 #include "server/session.hpp"
 
@@ -18,6 +19,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
 #include <thread>
@@ -33,6 +35,9 @@ struct http_server::worker {
   asio::io_context ioc{1};
   tcp::acceptor acceptor{ioc};
   std::thread thread;
+  // The first worker's: SIGINT and SIGTERM, caught from construction on, so that a signal
+  // sent as soon as "listening" is logged is queued for run() instead of killing the process.
+  std::optional<asio::signal_set> signals;
 };
 
 namespace {
@@ -48,31 +53,6 @@ void open_acceptor(tcp::acceptor& acceptor, const tcp::endpoint& endpoint) {
   acceptor.listen(asio::socket_base::max_listen_connections);
 }
 
-// One log line per interval for a failure that can repeat thousands of times a second (a
-// client flood must not become a log flood): the first at once, then a count.
-class rate_limited_warning {
- public:
-  explicit rate_limited_warning(std::string_view message) : message_{message} {}
-  // `detail()` builds the line's error text, only when a line is written.
-  template <class Detail>
-  void note(const Detail& detail) {
-    ++count_;
-    const auto now = std::chrono::steady_clock::now();
-    if (logged_once_ && now - last_ < interval) return;
-    log::warn(message_, {{"error", detail()}, {"count", std::to_string(count_)}});
-    logged_once_ = true;
-    last_ = now;
-    count_ = 0;
-  }
-
- private:
-  static constexpr std::chrono::seconds interval{10};
-  std::string_view message_;
-  std::uint64_t count_ = 0;
-  bool logged_once_ = false;
-  std::chrono::steady_clock::time_point last_{};
-};
-
 // Out of descriptors (or kernel memory): accepting again at once would fail again at once.
 // Compared as error codes of the system category, not as portable error conditions, which
 // would go through the category's virtual equivalent().
@@ -86,14 +66,17 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, const server_config& 
                                   request_handler& handler, session_registry& registry,
                                   http_server::connection_limit& limit) {
   constexpr auto pause = std::chrono::milliseconds{100};
-  rate_limited_warning accept_failed{"accept failed"};
-  rate_limited_warning over_limit{"connection refused: MAX_CONNECTIONS reached"};
+  constexpr auto log_interval = std::chrono::seconds{10};
+  runtime::rate_limited_log accept_failed{log_interval};
+  runtime::rate_limited_log over_limit{log_interval};
   asio::steady_timer timer{acceptor.get_executor()};
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
     if (ec) {
-      accept_failed.note([&] { return ec.message(); });
+      accept_failed.note([&](std::uint64_t count) {
+        log::warn("accept failed", {{"error", ec.message()}, {"count", std::to_string(count)}});
+      });
       // The pending connections wait in the backlog until descriptors are free again.
       if (out_of_resources(ec)) {
         timer.expires_after(pause);
@@ -103,7 +86,11 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, const server_config& 
     }
     if (limit.open.fetch_add(1, std::memory_order_relaxed) >= limit.max) {
       limit.open.fetch_sub(1, std::memory_order_relaxed);
-      over_limit.note([&] { return std::to_string(limit.max) + " connections open"; });
+      over_limit.note([&](std::uint64_t count) {
+        log::warn("connection refused: MAX_CONNECTIONS reached",
+                  {{"error", std::to_string(limit.max) + " connections open"},
+                   {"count", std::to_string(count)}});
+      });
       boost::system::error_code ignored;
       socket.close(ignored);
       continue;
@@ -160,6 +147,8 @@ http_server::http_server(const server_config& config, request_handler& handler)
     workers_.push_back(std::move(w));
   }
   port_ = endpoint.port();
+  if (config.handle_signals)
+    workers_.front()->signals.emplace(workers_.front()->ioc, SIGINT, SIGTERM);
 }
 
 http_server::~http_server() {
@@ -174,6 +163,7 @@ http_server::~http_server() {
 void http_server::stop() {
   {
     const std::lock_guard lock{mutex_};
+    if (!stop_requested_) stop_requested_at_ = std::chrono::steady_clock::now();
     stop_requested_ = true;
   }
   changed_.notify_all();
@@ -192,12 +182,15 @@ void http_server::begin_shutdown() {
   }
 }
 
+std::chrono::steady_clock::time_point http_server::shutdown_deadline() const {
+  const std::lock_guard lock{mutex_};
+  return stop_requested_at_ + config_.shutdown_timeout;
+}
+
 void http_server::run() {
-  asio::signal_set signals{workers_.front()->ioc};
-  if (config_.handle_signals) {
-    signals.add(SIGINT);
-    signals.add(SIGTERM);
-    signals.async_wait([this](const boost::system::error_code& ec, int signal) {
+  auto& signals = workers_.front()->signals;
+  if (signals) {
+    signals->async_wait([this](const boost::system::error_code& ec, int signal) {
       if (ec) return;
       log::info("signal received, shutting down", {{"signal", std::to_string(signal)}});
       stop();
@@ -225,12 +218,12 @@ void http_server::run() {
   std::unique_lock lock{mutex_};
   changed_.wait(lock, [this] { return stop_requested_; });
   lock.unlock();
-  asio::post(workers_.front()->ioc, [&signals] { signals.cancel(); });
+  if (signals) asio::post(workers_.front()->ioc, [&signals] { signals->cancel(); });
   begin_shutdown();
 
   lock.lock();
-  const bool drained =
-      changed_.wait_for(lock, config_.shutdown_timeout, [this] { return running_threads_ == 0; });
+  const bool drained = changed_.wait_until(lock, stop_requested_at_ + config_.shutdown_timeout,
+                                           [this] { return running_threads_ == 0; });
   lock.unlock();
   if (!drained) {
     log::warn("shutdown timeout reached, closing remaining connections");

@@ -5,6 +5,7 @@
 #include "server/server_config.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -38,6 +39,9 @@ class http_server {
   // Thread-safe; may be called before or during run().
   void stop();
 
+  // When the whole stop must be over: shutdown_timeout after stop() or the signal.
+  std::chrono::steady_clock::time_point shutdown_deadline() const;
+
  private:
   struct worker;
 
@@ -49,9 +53,10 @@ class http_server {
   connection_limit limit_;
   std::vector<std::unique_ptr<worker>> workers_;
 
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable changed_;
   bool stop_requested_ = false;
+  std::chrono::steady_clock::time_point stop_requested_at_;
   std::size_t running_threads_ = 0;
 };
 

@@ -12,11 +12,13 @@
 #include "support/wait.hpp"
 
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -332,6 +334,73 @@ TEST(PostgresConsumerProcess, OutageMidLoadAnswers503AndRecoversWithoutARestart)
   EXPECT_EQ(stored.size(), c.sent_events) << "every batch was retried until acknowledged";
   ::testing::Test::RecordProperty("batches", static_cast<int>(log.batches.size()));
   ::testing::Test::RecordProperty("answers_503", static_cast<int>(log.unavailable.load()));
+}
+
+// A session of our own that holds the events table, so that the consumer's next commit waits
+// on the lock for as long as the test likes: a store call that hangs.
+class table_lock {
+ public:
+  explicit table_lock(const std::string& url) : conn_{PQconnectdb(url.c_str())} {
+    if (PQstatus(conn_) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(conn_));
+    exec("BEGIN");
+    exec("LOCK TABLE events IN ACCESS EXCLUSIVE MODE");
+  }
+  ~table_lock() { PQfinish(conn_); }
+  table_lock(const table_lock&) = delete;
+  table_lock& operator=(const table_lock&) = delete;
+
+  // Whether another session waits for a lock (the consumer's insert, once it is blocked).
+  bool someone_waits() { return exec("SELECT 1 FROM pg_locks WHERE NOT granted") > 0; }
+
+ private:
+  int exec(const char* sql) {
+    PGresult* r = PQexec(conn_, sql);
+    const auto status = PQresultStatus(r);
+    const int rows = PQntuples(r);
+    PQclear(r);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+      throw std::runtime_error(std::string{sql} + ": " + PQerrorMessage(conn_));
+    return rows;
+  }
+  PGconn* conn_;
+};
+
+TEST(PostgresConsumerProcess, ShutdownIsBoundedWhenAStoreCallHangs) {
+  test_database db{postgres_backend()};
+  const auto url = postgres_url(db);
+  temp_dir dir{"evs-pg-stop"};
+  consumer_process consumer{
+      EVS_CONSUMER_BINARY, dir / "consumer.log",
+      postgres_settings({{"DATABASE_URL", url}, {"SHUTDOWN_TIMEOUT_SECONDS", "2"}})};
+  const auto port = consumer.wait_listening(60s);
+  const auto token = make_token("events:write");
+  ASSERT_EQ(http_once(port, "POST", "/api/event", batch_body({"before"}, "stop.pg"),
+                      {{"Authorization", bearer(token)}})
+                .status,
+            200U);
+
+  table_lock lock{url};
+  auto stuck = std::async(std::launch::async, [&] {
+    try {
+      return http_once(port, "POST", "/api/event", batch_body({"stuck"}, "stop.pg"),
+                       {{"Authorization", bearer(token)}})
+          .status;
+    } catch (const std::exception&) {
+      return 0U;  // the connection closed without an answer
+    }
+  });
+  ASSERT_TRUE(eventually([&] { return lock.someone_waits(); }, 20s)) << consumer.log();
+
+  const auto started = clock_type::now();
+  const auto status = consumer.terminate(15s);
+  const auto took = clock_type::now() - started;
+  ASSERT_TRUE(status) << "still running 15 s after SIGTERM with SHUTDOWN_TIMEOUT_SECONDS=2:\n"
+                      << consumer.log();
+  EXPECT_LT(took, 5s);
+  EXPECT_TRUE(status->exited);
+  EXPECT_EQ(status->code, 1) << "a stop cut short says so in its exit status";
+  EXPECT_NE(consumer.log().find("shutdown timeout reached"), std::string::npos) << consumer.log();
+  EXPECT_NE(stuck.get(), 200U) << "the stuck request was never acknowledged";
 }
 
 TEST(PostgresConsumerProcess, KillNineUnderLoadThenRestartKeepsEveryAcknowledgedEventOnce) {
