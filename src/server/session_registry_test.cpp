@@ -54,6 +54,21 @@ TEST_F(SessionRegistry, ClosesOnlyTheConnectionsPastTheirDeadline) {
   EXPECT_TRUE(waiting_on_handler.server.is_open());
 }
 
+TEST_F(SessionRegistry, ARequestPastItsDeadlineIsCancelledFirstAndClosedASecondLater) {
+  connection slow{ioc, acceptor};
+  registration r{registry, slow.server};
+  r.request_deadline_in(10ms);
+
+  close_expired(registry, deadline_clock::now() + 20ms);
+  EXPECT_TRUE(r.timed_out());
+  EXPECT_TRUE(slow.server.is_open()) << "left open so that the session can answer 408";
+
+  close_expired(registry, deadline_clock::now() + 500ms);
+  EXPECT_TRUE(slow.server.is_open()) << "the 408 gets a second";
+  close_expired(registry, deadline_clock::now() + 2s);
+  EXPECT_FALSE(slow.server.is_open());
+}
+
 TEST_F(SessionRegistry, TheSweepEndsAReadThatOutlivesItsDeadline) {
   connection stalled{ioc, acceptor};
   std::optional<boost::system::error_code> read_error;
