@@ -124,7 +124,7 @@ event_api::event_api(storage::event_store& store, batch_writer& writer,
                      runtime::random_source& random, const api_options& options)
     : store_{store},
       writer_{writer},
-      tokens_{verifier},
+      tokens_{verifier, options.token_cache},
       clock_{clock},
       ids_{clock, random},
       options_{options},
