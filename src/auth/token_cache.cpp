@@ -1,8 +1,11 @@
 #include "auth/token_cache.hpp"
 
 #include "auth/bearer_header.hpp"
+#include "auth/token_lru.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
 #include <thread>
 
 namespace evs::auth {

@@ -3,14 +3,11 @@
 // JSON work is done once per token rather than once per request. Bounded in bytes, least
 // recently used out; an entry is used only until the token's `exp`. Only successful checks are
 // remembered, so a client without a valid token cannot grow it.
-#include "auth/token_lru.hpp"
 #include "auth/token_verifier.hpp"
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string_view>
 #include <vector>
 

@@ -1,5 +1,6 @@
 #include "auth/token_cache.hpp"
 
+#include "auth/token_lru.hpp"
 #include "auth/token_minter.hpp"
 
 #include <gtest/gtest.h>
