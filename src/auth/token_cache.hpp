@@ -1,41 +1,48 @@
 #pragma once
-// Verified tokens remembered by their exact text, so the HMAC and JSON work is done once per
-// token rather than once per request. Bounded; an entry is used only until the token's `exp`.
+// Verified tokens remembered by the token itself (not the header's spelling), so the HMAC and
+// JSON work is done once per token rather than once per request. Bounded in bytes, least
+// recently used out; an entry is used only until the token's `exp`. Only successful checks are
+// remembered, so a client without a valid token cannot grow it.
 #include "auth/token_verifier.hpp"
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <mutex>
-#include <string>
+#include <memory>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 namespace evs::auth {
 
+struct token_cache_limits {
+  std::size_t bytes_per_shard = 1024 * 1024;
+  std::size_t shards = 0;  // 0: one per core, as many as the server's default I/O threads
+};
+
 class token_cache {
  public:
-  explicit token_cache(const token_verifier& verifier, std::size_t capacity = 4096);
+  explicit token_cache(const token_checker& verifier, token_cache_limits limits = {});
+  ~token_cache();
+  token_cache(const token_cache&) = delete;
+  token_cache& operator=(const token_cache&) = delete;
 
-  // Same answers as token_verifier::verify_header; only successful checks are remembered.
+  // Same answers as token_verifier::verify_header.
   verified_token verify_header(std::string_view authorization, std::int64_t now);
 
-  // Answers taken from the cache, and answers that needed the verifier (every failure is one).
-  std::uint64_t hits() const noexcept { return hits_.load(std::memory_order_relaxed); }
-  std::uint64_t misses() const noexcept { return misses_.load(std::memory_order_relaxed); }
+  // Answers taken from the cache, and the others (every failure is one, and only a header
+  // with a token that is not cached yet reaches the verifier).
+  std::uint64_t hits() const noexcept;
+  std::uint64_t misses() const noexcept;
+  // What the entries cost, counted as token_lru counts them, and the most they may.
+  std::size_t bytes() const;
+  std::size_t byte_limit() const noexcept;
 
  private:
-  struct string_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
+  struct shard;
+  shard& this_threads_shard() const;
 
-  const token_verifier& verifier_;
-  std::size_t capacity_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, verified_token, string_hash, std::equal_to<>> entries_;
-  std::atomic<std::uint64_t> hits_{0};
-  std::atomic<std::uint64_t> misses_{0};
+  const token_checker& verifier_;
+  std::size_t byte_limit_;  // per shard
+  std::vector<std::unique_ptr<shard>> shards_;
 };
 
 }  // namespace evs::auth

@@ -1,5 +1,6 @@
 #include "auth/token_verifier.hpp"
 
+#include "auth/bearer_header.hpp"
 #include "core/base64url.hpp"
 
 #include <openssl/crypto.h>
@@ -118,15 +119,9 @@ token_verifier::token_verifier(std::string secret, jwt_algorithm algorithm, toke
 
 verified_token token_verifier::verify_header(std::string_view authorization,
                                              std::int64_t now) const {
-  constexpr std::string_view scheme = "bearer ";
-  if (authorization.size() <= scheme.size()) return {};
-  for (std::size_t i = 0; i < scheme.size(); ++i)
-    if ((authorization[i] | 0x20) != scheme[i]) return {};
-  auto token = authorization.substr(scheme.size());
-  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
-  if (token.empty()) return {};
-  return verify(token, now);
+  const auto token = bearer_token(authorization);
+  if (!token) return {};
+  return verify(*token, now);
 }
 
 verified_token token_verifier::verify(std::string_view token, std::int64_t now) const {

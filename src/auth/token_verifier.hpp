@@ -39,13 +39,21 @@ struct verified_token {
   std::int64_t expires_at = 0;  // Unix seconds; 0 when the token has no `exp`
 };
 
-class token_verifier {
+// Checks one token (the text after "Bearer "); the token cache sits in front of one.
+class token_checker {
+ public:
+  virtual ~token_checker() = default;
+  // `now` is Unix seconds.
+  virtual verified_token verify(std::string_view token, std::int64_t now) const = 0;
+};
+
+class token_verifier final : public token_checker {
  public:
   token_verifier(std::string secret, jwt_algorithm algorithm, token_rules rules = {});
 
   // `authorization` is the raw header value ("Bearer <jwt>"); `now` is Unix seconds.
   verified_token verify_header(std::string_view authorization, std::int64_t now) const;
-  verified_token verify(std::string_view token, std::int64_t now) const;
+  verified_token verify(std::string_view token, std::int64_t now) const override;
 
  private:
   std::string secret_;

@@ -48,6 +48,7 @@ int run_consumer(const consumer_config& config,
   options.limits = config.limits;
   options.max_body_bytes = config.server.body_limit;
   options.retry_after = config.retry_after;
+  options.token_cache.shards = config.server.threads;  // both: 0 is one per core
   event_api api{*store, writer, verifier, clock, random, options};
 
   server::http_server server{config.server, api};

@@ -1,12 +1,11 @@
 #include "consumer/event_api.hpp"
 
 #include "consumer/async_commit.hpp"
+#include "consumer/list_query.hpp"
 #include "consumer/responses.hpp"
 #include "core/cursor.hpp"
 #include "core/event_json.hpp"
-#include "core/rfc3339.hpp"
 #include "runtime/log.hpp"
-#include "server/query_params.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -75,49 +74,6 @@ http_response event_response(unsigned status, const core::stored_event& e) {
   return res;
 }
 
-// Reads the list filters; every bad parameter is reported, as for bodies.
-std::variant<core::list_query, std::vector<core::field_error>> read_list_query(
-    std::string_view query_text) {
-  core::list_query q;
-  std::vector<core::field_error> errors;
-  const auto params = server::decode_query(query_text);
-  if (!params) {
-    errors.push_back({boost::json::array{"query"}, "Malformed query string", "query_parsing"});
-    return errors;
-  }
-  auto at = [](std::string_view name) { return boost::json::array{"query", name}; };
-  for (const auto& [key, value] : *params) {
-    if (key == "event_type") {
-      q.event_type = value;
-    } else if (key == "event_id") {
-      q.event_id = value;
-    } else if (key == "since" || key == "until") {
-      const auto t = core::parse_rfc3339(value);
-      if (!t)
-        errors.push_back({at(key), "Input should be an RFC 3339 timestamp", "datetime_parsing"});
-      else
-        (key == "since" ? q.since_us : q.until_us) = *t;
-    } else if (key == "limit") {
-      std::size_t limit = 0;
-      const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
-      if (ec != std::errc{} || ptr != value.data() + value.size() || limit < 1 || limit > 1000)
-        errors.push_back({at(key), "Input should be an integer from 1 to 1000", "limit_range"});
-      else
-        q.limit = limit;
-    } else if (key == "cursor") {
-      if (value.empty()) continue;
-      const auto after = core::decode_cursor(value);
-      if (!after)
-        errors.push_back(
-            {at(key), "Invalid cursor: pass back a next_cursor unchanged", "cursor_invalid"});
-      else
-        q.after_id = *after;
-    }
-  }
-  if (!errors.empty()) return errors;
-  return q;
-}
-
 }  // namespace
 
 event_api::event_api(storage::event_store& store, batch_writer& writer,
@@ -125,7 +81,7 @@ event_api::event_api(storage::event_store& store, batch_writer& writer,
                      runtime::random_source& random, const api_options& options)
     : store_{store},
       writer_{writer},
-      tokens_{verifier},
+      tokens_{verifier, options.token_cache},
       clock_{clock},
       ids_{clock, random},
       options_{options},

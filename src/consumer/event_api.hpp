@@ -21,6 +21,7 @@ struct api_options {
   core::validation_limits limits;
   std::size_t max_body_bytes = 1024 * 1024;
   std::chrono::seconds retry_after{1};
+  auth::token_cache_limits token_cache;  // give it one shard per I/O thread
 };
 
 class event_api final : public server::request_handler {

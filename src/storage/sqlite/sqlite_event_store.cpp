@@ -113,6 +113,11 @@ sqlite_event_store::sqlite_event_store(const sqlite_config& config) : path_{conf
 
 sqlite_event_store::~sqlite_event_store() = default;
 
+std::string sqlite_event_store::writer_pragma(std::string_view name) {
+  const std::lock_guard lock{write_mutex_};
+  return writer_->db.pragma(name);
+}
+
 sqlite_event_store::reader_lease sqlite_event_store::acquire_reader() {
   std::unique_lock lock{read_mutex_};
   reader_available_.wait(lock, [this] { return !idle_readers_.empty(); });

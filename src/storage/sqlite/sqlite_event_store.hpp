@@ -9,6 +9,8 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace evs::storage::sqlite {
@@ -26,6 +28,11 @@ class sqlite_event_store final : public event_store {
   result<core::stored_event> update(std::int64_t id, const core::event_update& update) override;
   result<void> remove(std::int64_t id) override;
   result<void> ping() override;
+
+  // What `PRAGMA name` reports on the writer connection. Settings such as synchronous are per
+  // connection, so only the writer itself can show that its commits are synced. Throws
+  // evs::sqlite::error if the pragma cannot be read.
+  std::string writer_pragma(std::string_view name);
 
  private:
   struct writer;

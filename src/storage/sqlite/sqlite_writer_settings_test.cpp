@@ -1,5 +1,6 @@
 #include "storage/sqlite/sqlite_writer_settings.hpp"
 
+#include "storage/sqlite/sqlite_event_store.hpp"
 #include "storage/sqlite/wal_write_batching.hpp"
 #include "support/temp_dir.hpp"
 
@@ -27,6 +28,15 @@ TEST(WriterSettings, WriterUsesWalWithFullSyncAndKeepsTemporariesInMemory) {
     EXPECT_EQ(db.pragma("temp_store"), "2");   // MEMORY
     EXPECT_EQ(db.pragma("foreign_keys"), "1");
   }
+}
+
+// The same settings read on the store's own writer, the connection whose commits are
+// acknowledged: a connection opened by the test would show only what configure_writer does.
+TEST(WriterSettings, StoresOwnWriterCommitsWithFullSync) {
+  const test::temp_dir dir{"evs-writer-settings"};
+  sqlite_event_store store{{.path = (dir / "events.db").string(), .read_connections = 1}};
+  EXPECT_EQ(store.writer_pragma("synchronous"), "2");  // FULL
+  EXPECT_EQ(store.writer_pragma("journal_mode"), "wal");
 }
 
 }  // namespace
