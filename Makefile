@@ -107,7 +107,8 @@ test-tsan: install
 	  scripts/with-postgres ctest --preset tsan -j 1 -L tsan
 
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := event_json_fuzz jwt_fuzz retry_after_fuzz events_file_fuzz list_query_fuzz
+FUZZ_TARGETS := event_json_fuzz jwt_fuzz retry_after_fuzz events_file_fuzz list_query_fuzz \
+                http_request_fuzz
 fuzz: install
 	$(call build_preset,fuzz,,--target $(FUZZ_TARGETS))
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz build/fuzz

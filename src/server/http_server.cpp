@@ -74,8 +74,9 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, const server_config& 
     auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
     if (ec) {
-      accept_failed.note([&](std::uint64_t count) {
-        log::warn("accept failed", {{"error", ec.message()}, {"count", std::to_string(count)}});
+      accept_failed.note([&failure = ec](std::uint64_t count) {
+        log::warn("accept failed",
+                  {{"error", failure.message()}, {"count", std::to_string(count)}});
       });
       // The pending connections wait in the backlog until descriptors are free again.
       if (out_of_resources(ec)) {
