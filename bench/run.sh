@@ -11,7 +11,8 @@
 #
 # Knobs: BENCH_SECONDS (each wrk run, default 8), RATIO_ROUNDS (ratio A pairs, default 3),
 # BENCH_PROPAGATOR_EVENTS (default 500000), BENCH_TOKENS (distinct tokens of the many-clients
-# run, default 8192: twice the consumer's token cache, so every request is a cache miss).
+# run, default 8192: more than each I/O thread's share of the consumer's token cache holds, so
+# every request is a cache miss).
 set -euo pipefail
 BUILD=${1:-build/release}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
