@@ -1,6 +1,7 @@
 #include "consumer/event_api.hpp"
 
 #include "consumer/async_commit.hpp"
+#include "consumer/docs_responses.hpp"
 #include "consumer/list_query.hpp"
 #include "consumer/responses.hpp"
 #include "core/cursor.hpp"
@@ -155,6 +156,9 @@ asio::awaitable<http_response> event_api::respond(const server::matched_route& r
     case endpoint::replace_event: return update(route.param, request, true);
     case endpoint::patch_event: return update(route.param, request, false);
     case endpoint::delete_event: return remove(route.param);
+    case endpoint::openapi: return answer(openapi_response());
+    case endpoint::docs: return answer(docs_page_response());
+    case endpoint::docs_asset: return answer(docs_file_response(route.param));
     case endpoint::method_not_allowed:
     case endpoint::not_found: break;  // refused by admit
   }

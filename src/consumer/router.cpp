@@ -2,30 +2,44 @@
 
 namespace evs::consumer {
 
+namespace {
+
+// The text of the first segment of `path` (which starts with '/'), and the rest after it.
+std::string_view next_segment(std::string_view& path) {
+  const auto end = path.find('/', 1);
+  const auto segment = path.substr(1, end == std::string_view::npos ? path.npos : end - 1);
+  path.remove_prefix(end == std::string_view::npos ? path.size() : end);
+  return segment;
+}
+
+// Whether `path` fits `pattern` segment by segment; a `{name}` segment's text goes to `param`.
+bool fits(std::string_view pattern, std::string_view path, std::string_view& param) {
+  if (!path.starts_with('/')) return false;
+  while (!pattern.empty() && !path.empty()) {
+    const auto expected = next_segment(pattern);
+    const auto actual = next_segment(path);
+    if (expected.starts_with('{'))
+      param = actual;
+    else if (expected != actual)
+      return false;
+  }
+  return pattern.empty() && path.empty();
+}
+
+}  // namespace
+
 route match_route(std::string_view method, std::string_view path) {
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
-  auto one = [&](std::string_view allowed, endpoint e) -> route {
-    if (method == allowed) return {e, {}, {}};
-    return {endpoint::method_not_allowed, {}, std::string{allowed}};
-  };
-  if (path == "/api/event" || path == "/event") return one("POST", endpoint::ingest);
-  if (path == "/api/ready" || path == "/ready") return one("GET", endpoint::ready);
-  if (path == "/healthz") return one("GET", endpoint::health);
-  if (path == "/api/events") {
-    if (method == "POST") return {endpoint::create_event, {}, {}};
-    if (method == "GET") return {endpoint::list_events, {}, {}};
-    return {endpoint::method_not_allowed, {}, "GET, POST"};
+  std::string allow;
+  for (const auto& row : route_table) {
+    std::string_view param;
+    if (!fits(row.path, path, param)) continue;
+    if (row.method == method) return {row.target, std::string{param}, {}};
+    if (!allow.empty()) allow += ", ";
+    allow += row.method;
   }
-  constexpr std::string_view prefix = "/api/events/";
-  if (path.starts_with(prefix) && path.find('/', prefix.size()) == std::string_view::npos) {
-    std::string id{path.substr(prefix.size())};
-    if (method == "GET") return {endpoint::get_event, std::move(id), {}};
-    if (method == "PUT") return {endpoint::replace_event, std::move(id), {}};
-    if (method == "PATCH") return {endpoint::patch_event, std::move(id), {}};
-    if (method == "DELETE") return {endpoint::delete_event, std::move(id), {}};
-    return {endpoint::method_not_allowed, {}, "GET, PUT, PATCH, DELETE"};
-  }
-  return {endpoint::not_found, {}, {}};
+  if (allow.empty()) return {endpoint::not_found, {}, {}};
+  return {endpoint::method_not_allowed, {}, std::move(allow)};
 }
 
 access_rule access_for(endpoint e) {
@@ -39,6 +53,9 @@ access_rule access_for(endpoint e) {
     case endpoint::delete_event: return {true, auth::scope::admin};
     case endpoint::ready: return {true, std::nullopt};
     case endpoint::health:
+    case endpoint::openapi:
+    case endpoint::docs:
+    case endpoint::docs_asset:
     case endpoint::not_found:
     case endpoint::method_not_allowed: return {false, std::nullopt};
   }

@@ -2,6 +2,7 @@
 // Which endpoint a method and path name. Pure: tested without sockets.
 #include "auth/scopes.hpp"
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,13 +19,41 @@ enum class endpoint {
   replace_event,  // PUT /api/events/{id}
   patch_event,    // PATCH /api/events/{id}
   delete_event,   // DELETE /api/events/{id}
+  openapi,        // GET /openapi.json
+  docs,           // GET /docs
+  docs_asset,     // GET /docs/{file}
   not_found,
   method_not_allowed,
 };
 
+// One row per method and path template: the matcher walks this table, and the OpenAPI test
+// checks the document against it, so the routes are written down once. A `{name}` segment
+// matches any one segment. Rows of one path keep the order their Allow header lists them in.
+struct route_spec {
+  std::string_view method;
+  std::string_view path;
+  endpoint target;
+};
+inline constexpr std::array<route_spec, 14> route_table{{
+    {"POST", "/api/event", endpoint::ingest},
+    {"POST", "/event", endpoint::ingest},
+    {"GET", "/api/ready", endpoint::ready},
+    {"GET", "/ready", endpoint::ready},
+    {"GET", "/healthz", endpoint::health},
+    {"GET", "/api/events", endpoint::list_events},
+    {"POST", "/api/events", endpoint::create_event},
+    {"GET", "/api/events/{id}", endpoint::get_event},
+    {"PUT", "/api/events/{id}", endpoint::replace_event},
+    {"PATCH", "/api/events/{id}", endpoint::patch_event},
+    {"DELETE", "/api/events/{id}", endpoint::delete_event},
+    {"GET", "/openapi.json", endpoint::openapi},
+    {"GET", "/docs", endpoint::docs},
+    {"GET", "/docs/{file}", endpoint::docs_asset},
+}};
+
 struct route {
   endpoint target = endpoint::not_found;
-  std::string id;     // the {id} segment, undecoded
+  std::string id;     // the {id} or {file} segment, undecoded
   std::string allow;  // for method_not_allowed: the Allow header
 };
 
