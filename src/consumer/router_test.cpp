@@ -26,6 +26,10 @@ TEST(RouterTest, EveryRouteOfTheContract) {
       {"PUT", "/api/events/42", endpoint::replace_event},
       {"PATCH", "/api/events/42", endpoint::patch_event},
       {"DELETE", "/api/events/42", endpoint::delete_event},
+      {"GET", "/openapi.json", endpoint::openapi},
+      {"GET", "/docs", endpoint::docs},
+      {"GET", "/docs/", endpoint::docs},
+      {"GET", "/docs/swagger-ui.css", endpoint::docs_asset},
   };
   for (const auto& c : cases) {
     const auto r = match_route(c.method, c.path);
@@ -41,6 +45,20 @@ TEST(RouterTest, EventIdSegmentIsPassedOn) {
   // Not a number: the handler decides (404), the router only extracts.
   EXPECT_EQ(match_route("GET", "/api/events/abc").id, "abc");
   EXPECT_EQ(match_route("GET", "/api/events/abc").target, endpoint::get_event);
+}
+
+TEST(RouterTest, DocsFileNameIsPassedOn) {
+  EXPECT_EQ(match_route("GET", "/docs/swagger-ui-bundle.js").id, "swagger-ui-bundle.js");
+  EXPECT_EQ(match_route("GET", "/docs/a/b").target, endpoint::not_found);
+  EXPECT_EQ(match_route("GET", "/openapi.json/x").target, endpoint::not_found);
+}
+
+TEST(RouterTest, TableHasEachMethodAndPathOnce) {
+  for (std::size_t i = 0; i < route_table.size(); ++i)
+    for (std::size_t j = i + 1; j < route_table.size(); ++j)
+      EXPECT_FALSE(route_table[i].method == route_table[j].method &&
+                   route_table[i].path == route_table[j].path)
+          << route_table[i].method << ' ' << route_table[i].path;
 }
 
 TEST(RouterTest, TrailingSlashIsIgnored) {
@@ -79,6 +97,9 @@ TEST(RouterTest, WrongMethodIsNotAllowedWithAllow) {
       {"POST", "/api/ready", "GET"},
       {"DELETE", "/ready", "GET"},
       {"POST", "/healthz", "GET"},
+      {"POST", "/openapi.json", "GET"},
+      {"PUT", "/docs", "GET"},
+      {"DELETE", "/docs/swagger-ui.css", "GET"},
       {"DELETE", "/api/events", "GET, POST"},
       {"PUT", "/api/events", "GET, POST"},
       {"PATCH", "/api/events/", "GET, POST"},
@@ -96,7 +117,8 @@ TEST(RouterTest, WrongMethodIsNotAllowedWithAllow) {
 
 TEST(RouterTest, AllowListsOnlyMethodsThatWork) {
   // Every method in an Allow value must itself route somewhere real.
-  for (const char* path : {"/api/event", "/ready", "/healthz", "/api/events", "/api/events/1"}) {
+  for (const char* path : {"/api/event", "/ready", "/healthz", "/api/events", "/api/events/1",
+                           "/openapi.json", "/docs", "/docs/docs.js"}) {
     const std::string allow = match_route("TRACE", path).allow;
     ASSERT_FALSE(allow.empty()) << path;
     std::string::size_type start = 0;
@@ -127,6 +149,9 @@ TEST(RouterTest, ScopesPerEndpoint) {
       {endpoint::delete_event, true, auth::scope::admin},
       {endpoint::ready, true, std::nullopt},  // any valid token
       {endpoint::health, false, std::nullopt},
+      {endpoint::openapi, false, std::nullopt},
+      {endpoint::docs, false, std::nullopt},
+      {endpoint::docs_asset, false, std::nullopt},
       {endpoint::not_found, false, std::nullopt},
       {endpoint::method_not_allowed, false, std::nullopt},
   };
@@ -158,7 +183,8 @@ TEST(RouterTest, WritesCarryABody) {
     EXPECT_TRUE(has_body(e)) << static_cast<int>(e);
   for (const auto e :
        {endpoint::ready, endpoint::health, endpoint::list_events, endpoint::get_event,
-        endpoint::delete_event, endpoint::not_found, endpoint::method_not_allowed})
+        endpoint::delete_event, endpoint::openapi, endpoint::docs, endpoint::docs_asset,
+        endpoint::not_found, endpoint::method_not_allowed})
     EXPECT_FALSE(has_body(e)) << static_cast<int>(e);
 }
 
