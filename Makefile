@@ -8,12 +8,16 @@ APPS := event-consumer event-token event-propagator
 
 # The Debian 12 packages. RUN_PACKAGES build and run the programs (`make run`); TEST_PACKAGES
 # add what the tests, the benchmarks and the checks use. `make install` installs both (CI).
+# The consumer embeds Swagger UI (npm) at build time, so node and npm are build packages: npm
+# comes with NodeSource's nodejs and separately with Debian's, hence npm only when it is missing.
+# chromium runs the browser tests (driven by playwright-core from web/, never a downloaded browser).
 RUN_PACKAGES := g++ cmake ninja-build ccache pkg-config make ca-certificates util-linux \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libsqlite3-dev libjwt-dev \
-  libssl-dev libcli11-dev libpq-dev libcurl4-openssl-dev libgoogle-perftools-dev
+  libssl-dev libcli11-dev libpq-dev libcurl4-openssl-dev libgoogle-perftools-dev \
+  nodejs $(if $(shell command -v npm),,npm)
 TEST_PACKAGES := git curl python3 openssl sqlite3 libgtest-dev libgmock-dev libbenchmark-dev \
   postgresql-15 postgresql-client-15 nginx-light wrk clang-format clang-tidy \
-  clang-14 libclang-rt-14-dev
+  clang-14 libclang-rt-14-dev chromium
 # package:service pairs. Debian starts these services when it installs their packages
 # (PostgreSQL on 5432, nginx on 80); the tests and benchmarks start servers of their own, so a
 # service whose package `make install` just installed is stopped and disabled.
@@ -45,6 +49,21 @@ define install_packages
 	done
 endef
 
+# web/'s npm packages, exactly as web/package-lock.json has them (npm ci, no install scripts):
+# Swagger UI for the consumer's /docs, the OpenAPI validator and the browser driver of the tests.
+# Skipped when node_modules was installed from the lock as it is now.
+WEB_STAMP := web/node_modules/.installed-from-lock
+define install_web
+@lock=$$(sha256sum web/package-lock.json | cut -d' ' -f1); \
+	[ "$$(cat $(WEB_STAMP) 2>/dev/null)" != "$$lock" ] || exit 0; \
+	mkdir -p $(dir $(INSTALL_LOG)); \
+	echo "installing web/ packages from web/package-lock.json (output: $(INSTALL_LOG))" >&2; \
+	if ! (cd web && npm ci --ignore-scripts --no-audit --no-fund) >> $(INSTALL_LOG) 2>&1; then \
+	  echo "npm ci failed; the end of $(INSTALL_LOG):" >&2; tail -n 25 $(INSTALL_LOG) >&2; exit 1; \
+	fi; \
+	echo "$$lock" > $(WEB_STAMP)
+endef
+
 # $(call build_preset,PRESET,CONFIGURE_ARGS,BUILD_ARGS): configures and builds with the whole
 # output in build/PRESET.log; the terminal shows ninja's [n/N] progress, and on failure the
 # compiler's messages. All on stderr, so that `TOKEN=$(make token)` gets the token alone.
@@ -65,7 +84,7 @@ endef
         format format-check tidy clean
 
 help:
-	@echo "make install         install every Debian package needed (idempotent; log in build/)"
+	@echo "make install         install every Debian and npm package needed (idempotent; log in build/)"
 	@echo "make run             build, then run consumer + propagator on SQLite (Ctrl-C stops)"
 	@echo "make test            install, build, start a throwaway PostgreSQL, run every test"
 	@echo "make test-asan       the same suite under AddressSanitizer + UBSan"
@@ -80,10 +99,12 @@ help:
 
 install:
 	$(call install_packages,$(RUN_PACKAGES) $(TEST_PACKAGES))
+	$(install_web)
 
 # Only what building and running need: `make run` on a fresh machine.
 install-run:
 	$(call install_packages,$(RUN_PACKAGES))
+	$(install_web)
 
 # The programs only: the benchmarks (and Google Benchmark) are `make bench`'s.
 build: install-run
