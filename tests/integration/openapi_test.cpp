@@ -124,5 +124,30 @@ TEST_F(Openapi, EveryDescribedOperationIsServedWithADocumentedAnswer) {
   }
 }
 
+TEST_F(Openapi, DocumentAndPageNeedNoTokenAndTakeNoBody) {
+  const auto doc = http_once(server_.port(), "GET", "/openapi.json");
+  EXPECT_EQ(doc.status, 200U);
+  EXPECT_EQ(doc.header("Content-Type"), "application/json");
+  EXPECT_EQ(doc.json().at("openapi").as_string(), "3.1.0");
+
+  const auto page = http_once(server_.port(), "GET", "/docs");
+  EXPECT_EQ(page.status, 200U);
+  EXPECT_EQ(page.header("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_TRUE(page.header("Content-Security-Policy"));
+
+  const auto script = http_once(server_.port(), "GET", "/docs/swagger-ui-bundle.js?v=1");
+  EXPECT_EQ(script.status, 200U);
+  EXPECT_EQ(script.header("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(script.header("Cache-Control"), "public, max-age=31536000, immutable");
+  EXPECT_GT(script.body.size(), 100'000U);
+
+  EXPECT_EQ(http_once(server_.port(), "GET", "/docs/index.html").status, 404U);
+  const auto with_body = http_once(server_.port(), "GET", "/openapi.json", R"({"a":1})");
+  EXPECT_EQ(with_body.status, 413U) << with_body.body;
+  const auto post = http_once(server_.port(), "POST", "/docs", R"({"a":1})");
+  EXPECT_EQ(post.status, 405U);
+  EXPECT_EQ(post.header("Allow"), "GET");
+}
+
 }  // namespace
 }  // namespace evs::test
