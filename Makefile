@@ -10,7 +10,7 @@ APPS := event-consumer event-token event-propagator
 # add what the tests, the benchmarks and the checks use. `make install` installs both (CI).
 RUN_PACKAGES := g++ cmake ninja-build ccache pkg-config make ca-certificates util-linux \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libsqlite3-dev libjwt-dev \
-  libssl-dev libcli11-dev libpq-dev libcurl4-openssl-dev libgoogle-perftools-dev
+  libssl-dev libcli11-dev libpq-dev libcurl4-openssl-dev libgoogle-perftools-dev zlib1g-dev
 TEST_PACKAGES := git curl python3 openssl sqlite3 libgtest-dev libgmock-dev libbenchmark-dev \
   postgresql-15 postgresql-client-15 nginx-light wrk clang-format clang-tidy \
   clang-14 libclang-rt-14-dev

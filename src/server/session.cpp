@@ -228,10 +228,17 @@ step connection::admit(exchange& x) {
   if (x.request.content_length && *x.request.content_length > config_.body_limit)
     return refuse(x, protocol_error::body_too_large, {});
   x.parser.body_limit(config_.body_limit);
+  // A compressed body is decoded as it arrives, to no more than the same limit.
+  if (x.request.has_body()) {
+    const auto coding = codec::parse_content_coding(x.parser.get()[http::field::content_encoding]);
+    if (!coding) return refuse(x, protocol_error::unsupported_encoding, {});
+    x.parser.get().body().coding = *coding;
+    x.parser.get().body().decoded_limit = config_.body_limit;
+  }
   // The bytes already here in one allocation; whatever is still on its way grows the body as
   // it arrives, so a client cannot make us hold what it has only announced.
   if (x.request.content_length)
-    x.parser.get().body().reserve(std::min(*x.request.content_length, buffer_.size()));
+    x.parser.get().body().text.reserve(std::min(*x.request.content_length, buffer_.size()));
   return step::read_body;
 }
 
@@ -255,10 +262,12 @@ asio::awaitable<step> connection::read_body(exchange& x) {
 step connection::body_read(exchange& x, const beast::error_code& ec) {
   if (ec == http::error::body_limit) return refuse(x, protocol_error::body_too_large, {});
   if (registration_.timed_out()) return refuse(x, protocol_error::request_timeout, {});
+  if (ec == boost::system::errc::illegal_byte_sequence)
+    return refuse(x, protocol_error::corrupt_body, {});
   if (is_malformed(ec)) return refuse(x, protocol_error::malformed_request, ec.message());
   if (ec) return step::drop;
   if (!x.parser.is_done()) return step::read_body;
-  x.request.body = std::move(x.parser.get().body());
+  x.request.body = std::move(x.parser.get().body().text);
   return step::respond;
 }
 
