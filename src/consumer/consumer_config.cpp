@@ -70,6 +70,12 @@ const runtime::setting_table<config> table = {
                               c.database.read_connections = v.as<std::size_t>();
                             }),
     integer_setting<config>(
+        "DB_TIMEOUT_SECONDS", "10", 1, 3600,
+        "PostgreSQL: longest wait for one call (connect, statement, commit); then 503",
+        [](config& c, const setting_value& v) {
+          c.database.timeout = std::chrono::seconds{v.integer};
+        }),
+    integer_setting<config>(
         "MAX_BODY_BYTES", "1048576", 1024, 1LL << 30, "largest request body",
         [](config& c, const setting_value& v) { c.server.body_limit = v.as<std::size_t>(); }),
     integer_setting<config>("MAX_PAYLOAD_BYTES", "65536", 2, 1LL << 30,
@@ -141,6 +147,7 @@ storage::storage_config storage_config_from(const database_keys& db) {
       auto pg = storage::postgres_from_url(db.url);
       pg.write_connections = db.write_connections;
       pg.read_connections = db.read_connections;
+      pg.timeout = db.timeout;
       pg.setting = "DATABASE_URL";
       return pg;
     }
@@ -154,6 +161,7 @@ storage::storage_config storage_config_from(const database_keys& db) {
     if (!db.dataset.empty()) pg.params.push_back({"dbname", db.dataset});
     pg.write_connections = db.write_connections;
     pg.read_connections = db.read_connections;
+    pg.timeout = db.timeout;
     pg.setting = "DB_HOSTNAME";
     return pg;
   }

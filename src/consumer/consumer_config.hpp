@@ -8,6 +8,7 @@
 #include "server/server_config.hpp"
 #include "storage/storage_config.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -24,6 +25,7 @@ struct database_keys {
   std::string sqlite_path;  // DB_PATH
   std::size_t write_connections{};
   std::size_t read_connections{};
+  std::chrono::seconds timeout{};  // DB_TIMEOUT_SECONDS
 };
 
 struct consumer_config {

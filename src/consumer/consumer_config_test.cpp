@@ -35,6 +35,7 @@ const std::vector<std::string> consumer_keys{"SECRET_KEY",
                                              "DB_PATH",
                                              "DB_WRITE_CONNECTIONS",
                                              "DB_READ_CONNECTIONS",
+                                             "DB_TIMEOUT_SECONDS",
                                              "MAX_BODY_BYTES",
                                              "MAX_PAYLOAD_BYTES",
                                              "MAX_BATCH",
@@ -269,6 +270,7 @@ TEST_F(ConsumerConfigTest, DbHostnameMakesPostgresConnectionParameters) {
   ::setenv("DB_PASSWORD", "pa55", 1);
   ::setenv("DB_DATASET", "eventsdb", 1);
   ::setenv("DB_WRITE_CONNECTIONS", "3", 1);
+  ::setenv("DB_TIMEOUT_SECONDS", "4", 1);
   const auto c = read({});
   const auto* pg = std::get_if<storage::postgres_config>(&c.storage);
   ASSERT_NE(pg, nullptr);
@@ -280,6 +282,7 @@ TEST_F(ConsumerConfigTest, DbHostnameMakesPostgresConnectionParameters) {
   EXPECT_EQ(parsed.at("password"), "pa55");
   EXPECT_EQ(parsed.at("dbname"), "eventsdb");
   EXPECT_EQ(pg->write_connections, 3u);
+  EXPECT_EQ(pg->timeout, std::chrono::seconds{4});
   EXPECT_EQ(c.writer.writers, 3u) << "one committing writer per write connection";
   EXPECT_EQ(pg->setting, "DB_HOSTNAME") << "named in start-up errors";
 }

@@ -1,5 +1,6 @@
 #pragma once
 // Which backend to use, decided once from configuration.
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <variant>
@@ -26,6 +27,8 @@ struct postgres_config {
   bool expand_dbname = false;
   std::size_t write_connections = 4;
   std::size_t read_connections = 4;
+  // The longest wait for PostgreSQL in one call: connecting, a statement, a commit.
+  std::chrono::milliseconds timeout{10'000};
   // The setting the connection came from, named in start-up errors.
   std::string setting = "DB_HOSTNAME/DATABASE_URL";
 };

@@ -403,6 +403,51 @@ TEST(PostgresConsumerProcess, ShutdownIsBoundedWhenAStoreCallHangs) {
   EXPECT_NE(stuck.get(), 200U) << "the stuck request was never acknowledged";
 }
 
+TEST(PostgresConsumerProcess, ASilentServerGets503WithinDbTimeoutAndTheConsumerRecovers) {
+  const pg_control control;
+  test_database db{postgres_backend()};
+  const auto url = postgres_url(db);
+  temp_dir dir{"evs-pg-silent"};
+  consumer_process consumer{
+      EVS_CONSUMER_BINARY, dir / "consumer.log",
+      postgres_settings({{"DATABASE_URL", url}, {"DB_TIMEOUT_SECONDS", "2"}})};
+  const auto port = consumer.wait_listening(60s);
+  const header_list auth{{"Authorization", bearer(make_token("events:write events:read"))}};
+  ASSERT_EQ(http_once(port, "POST", "/api/event", batch_body({"before"}, "silent.pg"), auth).status,
+            200U);
+
+  {
+    // The server keeps every connection open and answers nothing, as behind a partition.
+    const pg_thaw_guard thaw{control};
+    control.freeze();
+    struct call {
+      const char* method;
+      const char* target;
+      std::string body;
+    };
+    for (const auto& c : {call{"POST", "/api/event", batch_body({"during"}, "silent.pg")},
+                          call{"GET", "/api/events", ""}, call{"GET", "/api/ready", ""}}) {
+      const auto started = clock_type::now();
+      const auto r = http_once(port, c.method, c.target, c.body, auth);
+      const auto took = clock_type::now() - started;
+      EXPECT_EQ(r.status, 503U) << c.method << " " << c.target << ": " << r.body;
+      EXPECT_LT(took, 7s) << c.method << " " << c.target << " waited past DB_TIMEOUT_SECONDS";
+    }
+    EXPECT_NE(consumer.log().find("no answer from PostgreSQL within 2.0 s"), std::string::npos)
+        << consumer.log();
+  }
+
+  // The server answers again: the consumer rebuilds its connections without a restart.
+  EXPECT_TRUE(eventually(
+      [&] {
+        return http_once(port, "POST", "/api/event", batch_body({"after"}, "silent.pg"), auth)
+                   .status == 200U;
+      },
+      30s))
+      << consumer.log();
+  EXPECT_TRUE(consumer.terminate(10s));
+}
+
 TEST(PostgresConsumerProcess, KillNineUnderLoadThenRestartKeepsEveryAcknowledgedEventOnce) {
   test_database db{postgres_backend()};
   const auto url = postgres_url(db);
