@@ -49,9 +49,13 @@ int run_consumer(const consumer_config& config,
   options.max_body_bytes = config.server.body_limit;
   options.retry_after = config.retry_after;
   options.token_cache.shards = config.server.threads;  // both: 0 is one per core
+  options.io_threads = config.server.threads;
+  options.serve_metrics = config.serve_metrics;
+  options.backend = storage::backend_name(config.storage);
   event_api api{*store, writer, verifier, clock, random, options};
 
   server::http_server server{config.server, api};
+  api.report_connections_of(server);
   log::info("event-consumer listening",
             {{"address", "http://" + config.server.host + ":" + std::to_string(server.port())},
              {"storage", std::holds_alternative<storage::sqlite_config>(config.storage)

@@ -100,6 +100,11 @@ const runtime::setting_table<config> table = {
         [](config& c, const setting_value& v) {
           c.server.shutdown_timeout = std::chrono::seconds{v.integer};
         }),
+    choice_setting<config>(
+        "METRICS", "public", {"public", "off"},
+        "GET /metrics (Prometheus text format): public on the listener without a token, or off "
+        "(404)",
+        [](config& c, const setting_value& v) { c.serve_metrics = v.text == "public"; }),
     choice_setting<config>("LOG_FORMAT", "text", {"text", "json"}, "logs on stderr: text or json",
                            [](config& c, const setting_value& v) {
                              c.log_format = runtime::log_format_named(v.text);

@@ -36,6 +36,7 @@ struct consumer_config {
   auth::jwt_algorithm algorithm{};
   auth::token_rules token_rules;        // JWT_AUDIENCE, JWT_ISSUER
   std::chrono::seconds retry_after{1};  // what 503s ask clients to wait
+  bool serve_metrics = true;            // METRICS=public: GET /metrics without a token
   log::format log_format{};
   log::level log_level{};
 };

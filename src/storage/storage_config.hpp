@@ -2,6 +2,7 @@
 // Which backend to use, decided once from configuration.
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -39,5 +40,10 @@ inline postgres_config postgres_from_url(std::string url) {
 }
 
 using storage_config = std::variant<sqlite_config, postgres_config>;
+
+// The backend's name as logs and metrics show it.
+inline std::string_view backend_name(const storage_config& config) {
+  return std::holds_alternative<sqlite_config>(config) ? "sqlite" : "postgresql";
+}
 
 }  // namespace evs::storage
