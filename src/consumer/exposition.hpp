@@ -27,6 +27,13 @@ class exposition {
   void sample(std::string_view name, label_set labels, std::uint64_t value);
   void sample(std::string_view name, label_set labels, double value);
 
+  // A family of one sample without labels: most counters and gauges.
+  template <class Value>
+  void single(std::string_view name, std::string_view type, std::string_view help, Value value) {
+    family(name, type, help);
+    sample(name, {}, value);
+  }
+
   // A histogram's samples: one cumulative _bucket per bound and +Inf, then _sum and _count.
   // `counts` holds each bucket's own count (bounds.size() + 1 of them); bounds and sum are in
   // whole units, `per_unit` of which make one of the family's (1e9 nanoseconds make a second).

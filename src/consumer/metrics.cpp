@@ -35,9 +35,11 @@ void histogram_over_slots(exposition& out, std::string_view name, label_set labe
   out.histogram(name, labels, Bounds, counts, sum, nanoseconds_per_second);
 }
 
+// A family of one histogram without labels.
 template <const auto& Bounds>
-void single_histogram(exposition& out, std::string_view name, const histogram<Bounds>& h,
-                      double per_unit) {
+void single_histogram(exposition& out, std::string_view name, std::string_view help,
+                      const histogram<Bounds>& h, double per_unit) {
+  out.family(name, "histogram", help);
   std::vector<std::uint64_t> counts(histogram<Bounds>::buckets);
   for (std::size_t i = 0; i < counts.size(); ++i) counts[i] = h.count_in(i);
   out.histogram(name, {}, Bounds, counts, h.sum(), per_unit);
@@ -68,18 +70,15 @@ void request_families(exposition& out, const per_thread<request_counters>& slots
         slots, [&](const request_counters& s) -> const auto& { return s.duration[route]; });
   }
 
-  out.family("evs_http_request_body_bytes_total", "counter", "Request body bytes read.");
-  out.sample("evs_http_request_body_bytes_total", {},
+  out.single("evs_http_request_body_bytes_total", "counter", "Request body bytes read.",
              slots.sum([](const auto& s) { return s.body_bytes.value(); }));
 }
 
 void event_families(exposition& out, const per_thread<request_counters>& slots) {
-  out.family("evs_events_accepted_total", "counter", "Events stored.");
-  out.sample("evs_events_accepted_total", {},
+  out.single("evs_events_accepted_total", "counter", "Events stored.",
              slots.sum([](const auto& s) { return s.events_accepted.value(); }));
-  out.family("evs_events_duplicate_total", "counter",
-             "Events not stored again because their event_id was already stored.");
-  out.sample("evs_events_duplicate_total", {},
+  out.single("evs_events_duplicate_total", "counter",
+             "Events not stored again because their event_id was already stored.",
              slots.sum([](const auto& s) { return s.events_duplicate.value(); }));
   out.family("evs_event_requests_rejected_total", "counter",
              "Requests to write events (POST /api/event, POST /api/events) refused, by reason; "
@@ -91,62 +90,54 @@ void event_families(exposition& out, const per_thread<request_counters>& slots) 
 }
 
 void storage_families(exposition& out, const metrics_sources& m) {
-  out.family("evs_commit_duration_seconds", "histogram",
-             "Time of one commit (one transaction) of the batch writer.");
-  single_histogram(out, "evs_commit_duration_seconds", m.commits.duration, nanoseconds_per_second);
-  out.family("evs_commit_group_events", "histogram", "Events in one commit.");
-  single_histogram(out, "evs_commit_group_events", m.commits.events, 1);
-  out.family("evs_commit_group_requests", "histogram", "Requests in one commit.");
-  single_histogram(out, "evs_commit_group_requests", m.commits.requests, 1);
+  single_histogram(out, "evs_commit_duration_seconds",
+                   "Time of one commit (one transaction) of the batch writer.", m.commits.duration,
+                   nanoseconds_per_second);
+  single_histogram(out, "evs_commit_group_events", "Events in one commit.", m.commits.events, 1);
+  single_histogram(out, "evs_commit_group_requests", "Requests in one commit.", m.commits.requests,
+                   1);
 
-  out.family("evs_write_queue_events", "gauge", "Events waiting for a commit.");
-  out.sample("evs_write_queue_events", {}, m.queued_events);
-  out.family("evs_write_queue_capacity_events", "gauge",
-             "Events the write queue holds before writes answer 503 (WRITE_QUEUE_EVENTS).");
-  out.sample("evs_write_queue_capacity_events", {}, m.queue_capacity);
+  out.single("evs_write_queue_events", "gauge", "Events waiting for a commit.", m.queued_events);
+  out.single("evs_write_queue_capacity_events", "gauge",
+             "Events the write queue holds before writes answer 503 (WRITE_QUEUE_EVENTS).",
+             m.queue_capacity);
 
-  out.family("evs_storage_errors_total", "counter",
-             "Store calls that failed: commits, reads, updates and readiness checks.");
-  out.sample("evs_storage_errors_total", {},
+  out.single("evs_storage_errors_total", "counter",
+             "Store calls that failed: commits, reads, updates and readiness checks.",
              m.commits.failed.value() +
                  m.requests.sum([](const auto& s) { return s.storage_errors.value(); }));
-  out.family("evs_storage_ready", "gauge",
-             "1 when storage answers and takes writes (what /api/ready checks), else 0.");
-  out.sample("evs_storage_ready", {}, std::uint64_t{m.storage_ready ? 1U : 0U});
+  out.single("evs_storage_ready", "gauge",
+             "1 when storage answers and takes writes (what /api/ready checks), else 0.",
+             std::uint64_t{m.storage_ready ? 1U : 0U});
 }
 
 void server_families(exposition& out, const metrics_sources& m) {
   if (m.connections) {
-    out.family("evs_http_connections_open", "gauge", "Connections held open now.");
-    out.sample("evs_http_connections_open", {}, m.connections->open);
-    out.family("evs_http_connections_max", "gauge",
-               "Connections held at once before more are refused (MAX_CONNECTIONS).");
-    out.sample("evs_http_connections_max", {}, m.connections->max);
+    out.single("evs_http_connections_open", "gauge", "Connections held open now.",
+               m.connections->open);
+    out.single("evs_http_connections_max", "gauge",
+               "Connections held at once before more are refused (MAX_CONNECTIONS).",
+               m.connections->max);
   }
-  out.family("evs_token_cache_hits_total", "counter",
-             "Bearer tokens found in the cache of verified tokens.");
-  out.sample("evs_token_cache_hits_total", {}, m.token_cache_hits);
-  out.family("evs_token_verifications_total", "counter",
-             "Authorization headers checked in full (not in the cache, or without a token).");
-  out.sample("evs_token_verifications_total", {}, m.token_verifications);
+  out.single("evs_token_cache_hits_total", "counter",
+             "Bearer tokens found in the cache of verified tokens.", m.token_cache_hits);
+  out.single("evs_token_verifications_total", "counter",
+             "Authorization headers checked in full (not in the cache, or without a token).",
+             m.token_verifications);
 }
 
 // Named as the official Prometheus client libraries name them, so their dashboards work.
 void process_families(exposition& out, const process_stats& p) {
-  out.family("process_cpu_seconds_total", "counter",
-             "Total user and system CPU time spent in seconds.");
-  out.sample("process_cpu_seconds_total", {}, p.cpu_seconds);
-  out.family("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
-  out.sample("process_resident_memory_bytes", {}, p.resident_bytes);
-  out.family("process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.");
-  out.sample("process_virtual_memory_bytes", {}, p.virtual_bytes);
-  out.family("process_start_time_seconds", "gauge",
-             "Start time of the process since unix epoch in seconds.");
-  out.sample("process_start_time_seconds", {}, p.start_time_seconds);
-  out.family("process_open_fds", "gauge", "Number of open file descriptors.");
-  out.sample("process_open_fds", {}, p.open_fds);
-  out.family("process_max_fds", "gauge", "Maximum number of open file descriptors.");
-  out.sample("process_max_fds", {}, p.max_fds);
+  out.single("process_cpu_seconds_total", "counter",
+             "Total user and system CPU time spent in seconds.", p.cpu_seconds);
+  out.single("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
+             p.resident_bytes);
+  out.single("process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.",
+             p.virtual_bytes);
+  out.single("process_start_time_seconds", "gauge",
+             "Start time of the process since unix epoch in seconds.", p.start_time_seconds);
+  out.single("process_open_fds", "gauge", "Number of open file descriptors.", p.open_fds);
+  out.single("process_max_fds", "gauge", "Maximum number of open file descriptors.", p.max_fds);
 }
 
 }  // namespace

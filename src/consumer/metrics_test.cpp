@@ -124,26 +124,29 @@ TEST_F(Metrics, CommitsGaugesProcessAndBuildInfoAreShown) {
   commits_.failed.add();
   requests_.local().storage_errors.add(2);
   const auto text = render();
-  EXPECT_TRUE(has_line(text, R"(evs_commit_group_events_bucket{le="5"} 1)")) << text;
-  EXPECT_TRUE(has_line(text, R"(evs_commit_group_events_bucket{le="1000"} 2)"));
-  EXPECT_TRUE(has_line(text, "evs_commit_group_events_sum 703"));
-  EXPECT_TRUE(has_line(text, "evs_commit_group_requests_count 1"));
-  EXPECT_TRUE(has_line(text, R"(evs_commit_duration_seconds_bucket{le="0.001"} 0)"));
-  EXPECT_TRUE(has_line(text, R"(evs_commit_duration_seconds_bucket{le="0.0025"} 1)"));
-  EXPECT_TRUE(has_line(text, "evs_commit_duration_seconds_sum 0.0015"));
-  EXPECT_TRUE(has_line(text, "evs_storage_errors_total 3"));
-  EXPECT_TRUE(has_line(text, "evs_storage_ready 1"));
-  EXPECT_TRUE(has_line(text, "evs_write_queue_events 12"));
-  EXPECT_TRUE(has_line(text, "evs_write_queue_capacity_events 100000"));
-  EXPECT_TRUE(has_line(text, "evs_http_connections_open 3"));
-  EXPECT_TRUE(has_line(text, "evs_http_connections_max 1000"));
-  EXPECT_TRUE(has_line(text, "evs_token_cache_hits_total 5"));
-  EXPECT_TRUE(has_line(text, "evs_token_verifications_total 2"));
-  EXPECT_TRUE(has_line(text, "process_cpu_seconds_total 1.5"));
-  EXPECT_TRUE(has_line(text, "process_resident_memory_bytes 4096"));
-  EXPECT_TRUE(has_line(text, "process_start_time_seconds 1700000000"));
-  EXPECT_TRUE(has_line(text, "process_open_fds 9"));
-  EXPECT_TRUE(has_line(text, R"(evs_build_info{version="1.2.3",backend="sqlite"} 1)"));
+  for (const char* line : {
+           R"(evs_commit_group_events_bucket{le="5"} 1)",
+           R"(evs_commit_group_events_bucket{le="1000"} 2)",
+           "evs_commit_group_events_sum 703",
+           "evs_commit_group_requests_count 1",
+           R"(evs_commit_duration_seconds_bucket{le="0.001"} 0)",
+           R"(evs_commit_duration_seconds_bucket{le="0.0025"} 1)",
+           "evs_commit_duration_seconds_sum 0.0015",
+           "evs_storage_errors_total 3",
+           "evs_storage_ready 1",
+           "evs_write_queue_events 12",
+           "evs_write_queue_capacity_events 100000",
+           "evs_http_connections_open 3",
+           "evs_http_connections_max 1000",
+           "evs_token_cache_hits_total 5",
+           "evs_token_verifications_total 2",
+           "process_cpu_seconds_total 1.5",
+           "process_resident_memory_bytes 4096",
+           "process_start_time_seconds 1700000000",
+           "process_open_fds 9",
+           R"(evs_build_info{version="1.2.3",backend="sqlite"} 1)",
+       })
+    EXPECT_TRUE(has_line(text, line)) << line << "\n" << text;
 }
 
 TEST_F(Metrics, EveryFamilyHasHelpAndTypeBeforeItsSamples) {
