@@ -43,6 +43,7 @@ const std::vector<std::string> consumer_keys{"SECRET_KEY",
                                              "IDLE_TIMEOUT_SECONDS",
                                              "SHUTDOWN_TIMEOUT_SECONDS",
                                              "METRICS",
+                                             "ADMIN_PORT",
                                              "LOG_FORMAT",
                                              "LOG_LEVEL"};
 
@@ -219,6 +220,15 @@ TEST_F(ConsumerConfigTest, MetricsArePublicUnlessTurnedOff) {
   EXPECT_FALSE(read({}).serve_metrics);
   ::setenv("METRICS", "private", 1);
   EXPECT_EQ(error_of({}).rfind("METRICS", 0), 0u);
+}
+
+TEST_F(ConsumerConfigTest, AdminPortIsOffByDefaultAndMustDifferFromPort) {
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
+  EXPECT_EQ(read({}).admin_port, 0u);
+  ::setenv("ADMIN_PORT", "9100", 1);
+  EXPECT_EQ(read({}).admin_port, 9100u);
+  ::setenv("PORT", "9100", 1);
+  EXPECT_EQ(error_of({}).rfind("ADMIN_PORT", 0), 0u);
 }
 
 TEST_F(ConsumerConfigTest, DbPathChoosesTheSqliteFile) {

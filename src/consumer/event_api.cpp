@@ -172,7 +172,7 @@ asio::awaitable<http_response> event_api::respond(const server::matched_route& r
     case endpoint::replace_event: return update(route.param, request, true);
     case endpoint::patch_event: return update(route.param, request, false);
     case endpoint::delete_event: return remove(route.param);
-    case endpoint::metrics: return metrics();
+    case endpoint::metrics: return scrape();
     case endpoint::method_not_allowed:
     case endpoint::not_found: break;  // refused by admit
   }
@@ -287,7 +287,7 @@ asio::awaitable<http_response> event_api::ready() {
 
 // The scrape runs the readiness check of /api/ready at most once per readiness_reuse, and
 // reads /proc, off the I/O thread; commits and /api/ready keep the answer fresh in between.
-asio::awaitable<http_response> event_api::metrics() {
+asio::awaitable<http_response> event_api::scrape() {
   const auto now = clock_.steady_now().time_since_epoch();
   const std::chrono::steady_clock::duration checked_at{
       ready_checked_at_ns_.load(std::memory_order_relaxed)};

@@ -27,7 +27,7 @@ struct api_options {
   std::chrono::seconds retry_after{1};
   auth::token_cache_limits token_cache;  // give it one shard per I/O thread
   std::size_t io_threads = 0;            // metrics slots; 0: one per core, as the server's
-  bool serve_metrics = true;             // GET /metrics, without a token (METRICS=public)
+  bool serve_metrics = true;             // GET /metrics on this listener, without a token
   std::string_view backend = "sqlite";   // for evs_build_info: sqlite or postgresql
 };
 
@@ -51,6 +51,9 @@ class event_api final : public server::request_handler {
   // must outlive the requests it serves (it does: it serves them).
   void report_connections_of(const server::http_server& server) { server_ = &server; }
 
+  // GET /metrics: every metric, in the Prometheus text format. Also served by admin_api.
+  boost::asio::awaitable<server::http_response> scrape();
+
   // Waits for storage calls still running off the I/O threads; call once the server is done.
   void drain();
 
@@ -64,7 +67,6 @@ class event_api final : public server::request_handler {
                                                        bool replace);
   boost::asio::awaitable<server::http_response> remove(const std::string& id);
   boost::asio::awaitable<server::http_response> ready();
-  boost::asio::awaitable<server::http_response> metrics();
 
   // Answers for a failed store call: a failed commit (the batch writer counted it), or any other
   // store call, counted here. Both keep the readiness that /metrics shows up to date.
