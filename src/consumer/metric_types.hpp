@@ -30,15 +30,17 @@ template <std::size_t N>
 using bucket_bounds = std::array<std::uint64_t, N>;
 
 // Counts per bucket (not cumulative: the renderer adds them up) and the sum of what was seen.
-template <const auto& Bounds>
+// Buckets names the bounds: a type with a `static constexpr bucket_bounds<N> bounds`.
+template <class Buckets>
 class histogram {
  public:
-  static constexpr std::span<const std::uint64_t> bounds() { return Bounds; }
-  static constexpr std::size_t buckets = Bounds.size() + 1;
+  static constexpr std::span<const std::uint64_t> bounds() { return Buckets::bounds; }
+  static constexpr std::size_t buckets = Buckets::bounds.size() + 1;
 
   void observe(std::uint64_t value) noexcept {
-    const auto at = std::lower_bound(Bounds.begin(), Bounds.end(), value);
-    counts_[static_cast<std::size_t>(at - Bounds.begin())].add();
+    const auto& limits = Buckets::bounds;
+    const auto at = std::lower_bound(limits.begin(), limits.end(), value);
+    counts_[static_cast<std::size_t>(at - limits.begin())].add();
     sum_.add(value);
   }
   std::uint64_t count_in(std::size_t bucket) const noexcept { return counts_[bucket].value(); }

@@ -22,27 +22,27 @@ route_name slot_name(std::size_t slot) {
 }
 
 // A histogram's buckets and sum, added up over the I/O threads' slots.
-template <const auto& Bounds, class Read>
+template <class Histogram, class Read>
 void histogram_over_slots(exposition& out, std::string_view name, label_set labels,
                           const per_thread<request_counters>& slots, Read read) {
-  std::vector<std::uint64_t> counts(histogram<Bounds>::buckets);
+  std::vector<std::uint64_t> counts(Histogram::buckets);
   std::uint64_t sum = 0;
   for (const auto& slot : slots.all()) {
     const auto& h = read(slot);
     for (std::size_t i = 0; i < counts.size(); ++i) counts[i] += h.count_in(i);
     sum += h.sum();
   }
-  out.histogram(name, labels, Bounds, counts, sum, nanoseconds_per_second);
+  out.histogram(name, labels, Histogram::bounds(), counts, sum, nanoseconds_per_second);
 }
 
 // A family of one histogram without labels.
-template <const auto& Bounds>
+template <class Histogram>
 void single_histogram(exposition& out, std::string_view name, std::string_view help,
-                      const histogram<Bounds>& h, double per_unit) {
+                      const Histogram& h, double per_unit) {
   out.family(name, "histogram", help);
-  std::vector<std::uint64_t> counts(histogram<Bounds>::buckets);
+  std::vector<std::uint64_t> counts(Histogram::buckets);
   for (std::size_t i = 0; i < counts.size(); ++i) counts[i] = h.count_in(i);
-  out.histogram(name, {}, Bounds, counts, h.sum(), per_unit);
+  out.histogram(name, {}, Histogram::bounds(), counts, h.sum(), per_unit);
 }
 
 void request_families(exposition& out, const per_thread<request_counters>& slots) {
@@ -65,7 +65,7 @@ void request_families(exposition& out, const per_thread<request_counters>& slots
              "Time from a request's first byte to the last byte of its answer, by route.");
   for (std::size_t route = 0; route < route_slots; ++route) {
     const auto name = slot_name(route);
-    histogram_over_slots<duration_bounds_ns>(
+    histogram_over_slots<histogram<duration_buckets>>(
         out, "evs_http_request_duration_seconds", {{"method", name.method}, {"route", name.path}},
         slots, [&](const request_counters& s) -> const auto& { return s.duration[route]; });
   }

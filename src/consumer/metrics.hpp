@@ -17,15 +17,20 @@
 namespace evs::consumer {
 
 // Request and commit durations, in nanoseconds: 100 us to 10 s.
-inline constexpr bucket_bounds<16> duration_bounds_ns = {
-    100'000,       250'000,       500'000,       1'000'000,     2'500'000,   5'000'000,
-    10'000'000,    25'000'000,    50'000'000,    100'000'000,   250'000'000, 500'000'000,
-    1'000'000'000, 2'500'000'000, 5'000'000'000, 10'000'000'000};
+struct duration_buckets {
+  static constexpr bucket_bounds<16> bounds = {
+      100'000,       250'000,       500'000,       1'000'000,     2'500'000,   5'000'000,
+      10'000'000,    25'000'000,    50'000'000,    100'000'000,   250'000'000, 500'000'000,
+      1'000'000'000, 2'500'000'000, 5'000'000'000, 10'000'000'000};
+};
 // Events and requests in one commit (MAX_BATCH and the writer's batch limit bound them).
-inline constexpr bucket_bounds<14> group_event_bounds = {1,   2,   5,    10,   20,   50,    100,
-                                                         200, 500, 1000, 2000, 5000, 10000, 20000};
-inline constexpr bucket_bounds<11> group_request_bounds = {1,   2,   5,   10,   20,  50,
-                                                           100, 200, 500, 1000, 2000};
+struct group_event_buckets {
+  static constexpr bucket_bounds<14> bounds = {1,   2,   5,    10,   20,   50,    100,
+                                               200, 500, 1000, 2000, 5000, 10000, 20000};
+};
+struct group_request_buckets {
+  static constexpr bucket_bounds<11> bounds = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000};
+};
 
 // Why a request to write events (POST /api/event, POST /api/events) was refused.
 enum class reject_reason {
@@ -52,7 +57,7 @@ inline constexpr std::size_t status_classes = 5;  // 1xx to 5xx
 // What an I/O thread counts; one per thread (see per_thread).
 struct alignas(64) request_counters {
   std::array<std::array<counter, status_classes>, route_slots> answered;
-  std::array<histogram<duration_bounds_ns>, route_slots> duration;
+  std::array<histogram<duration_buckets>, route_slots> duration;
   counter body_bytes;
   counter events_accepted;
   counter events_duplicate;
@@ -67,9 +72,9 @@ struct alignas(64) request_counters {
 // What the batch writer's threads count, one commit (one store insert) at a time. Commits are
 // far fewer than requests, so the writers share these.
 struct commit_counters {
-  histogram<duration_bounds_ns> duration;
-  histogram<group_event_bounds> events;
-  histogram<group_request_bounds> requests;
+  histogram<duration_buckets> duration;
+  histogram<group_event_buckets> events;
+  histogram<group_request_buckets> requests;
   counter failed;
 };
 
