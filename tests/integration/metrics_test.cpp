@@ -3,6 +3,7 @@
 // counters must match it exactly, checked as well by Prometheus's own promtool.
 #include "support/backends.hpp"
 #include "support/http_client.hpp"
+#include "support/metrics_scrape.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_server.hpp"
@@ -19,14 +20,6 @@ namespace evs::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-// The value of the sample named exactly `series` (name and labels), or nullopt.
-std::optional<std::string> value_of(const std::string& scrape, const std::string& series) {
-  const auto at = scrape.find("\n" + series + " ");
-  if (at == std::string::npos) return std::nullopt;
-  const auto start = at + 1 + series.size() + 1;
-  return scrape.substr(start, scrape.find('\n', start) - start);
-}
 
 class Metrics : public ::testing::Test {
  protected:
@@ -84,7 +77,7 @@ TEST_F(Metrics, CountersMatchTheTrafficExactly) {
 
   const auto text = scrape();
   const auto expect = [&](const std::string& series, const std::string& value) {
-    EXPECT_EQ(value_of(text, series), value) << series << "\n" << text;
+    EXPECT_EQ(sample_value(text, series), value) << series << "\n" << text;
   };
   expect(R"(evs_http_requests_total{method="POST",route="/api/event",code="2xx"})", "3");
   expect(R"(evs_http_requests_total{method="POST",route="/api/event",code="4xx"})", "5");
@@ -118,14 +111,14 @@ TEST_F(Metrics, CountersMatchTheTrafficExactly) {
   expect("evs_token_verifications_total", "4");
   expect("evs_token_cache_hits_total", "5");
   expect(R"(evs_build_info{version=")" EVS_VERSION R"(",backend="sqlite"})", "1");
-  EXPECT_GE(std::stoull(value_of(text, "evs_http_connections_open").value_or("0")), 1U);
-  EXPECT_GE(std::stoull(value_of(text, "process_open_fds").value_or("0")), 3U);
-  EXPECT_GT(std::stod(value_of(text, "process_resident_memory_bytes").value_or("0")), 0.0);
+  EXPECT_GE(std::stoull(sample_value(text, "evs_http_connections_open").value_or("0")), 1U);
+  EXPECT_GE(std::stoull(sample_value(text, "process_open_fds").value_or("0")), 3U);
+  EXPECT_GT(std::stod(sample_value(text, "process_resident_memory_bytes").value_or("0")), 0.0);
 
   // The scrape itself is a request like any other, counted once answered.
-  EXPECT_EQ(
-      value_of(scrape(), R"(evs_http_requests_total{method="GET",route="/metrics",code="2xx"})"),
-      "1");
+  EXPECT_EQ(sample_value(scrape(),
+                         R"(evs_http_requests_total{method="GET",route="/metrics",code="2xx"})"),
+            "1");
 }
 
 TEST_F(Metrics, PromtoolFindsTheScrapeValid) {
