@@ -302,7 +302,8 @@ asio::awaitable<bool> connection::respond(exchange& x) {
   }
   handler_.on_answered(x.routed ? &x.route : nullptr, x.answer->status, x.request.body.size(),
                        std::chrono::steady_clock::now() - x.started);
-  co_return sent&& x.reply.keep_alive;
+  const bool another = sent && x.reply.keep_alive;
+  co_return another;
 }
 
 // Lingering close: read what the client is still sending, so that closing does not reset
