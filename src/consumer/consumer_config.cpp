@@ -106,6 +106,15 @@ const runtime::setting_table<config> table = {
         [](config& c, const setting_value& v) {
           c.server.shutdown_timeout = std::chrono::seconds{v.integer};
         }),
+    choice_setting<config>(
+        "METRICS", "public", {"public", "off"},
+        "GET /metrics (Prometheus text format): public on the listener without a token, or off "
+        "(404)",
+        [](config& c, const setting_value& v) { c.serve_metrics = v.text == "public"; }),
+    integer_setting<config>(
+        "ADMIN_PORT", "0", 0, 65535,
+        "a second listener on HOST for GET /metrics, which then leaves the main port (0: none)",
+        [](config& c, const setting_value& v) { c.admin_port = v.as<std::uint16_t>(); }),
     choice_setting<config>("LOG_FORMAT", "text", {"text", "json"}, "logs on stderr: text or json",
                            [](config& c, const setting_value& v) {
                              c.log_format = runtime::log_format_named(v.text);
@@ -117,6 +126,9 @@ const runtime::setting_table<config> table = {
 
 // Cross-key rules the rows cannot state alone.
 void finish(consumer_config& c) {
+  if (c.admin_port != 0 && c.admin_port == c.server.port)
+    throw runtime::config_error("ADMIN_PORT: must differ from PORT (" +
+                                std::to_string(c.server.port) + ")");
   c.storage = storage_config_from(c.database);
   if (const auto* pg = std::get_if<storage::postgres_config>(&c.storage))
     c.writer.writers = pg->write_connections;

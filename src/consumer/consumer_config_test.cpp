@@ -43,6 +43,8 @@ const std::vector<std::string> consumer_keys{"SECRET_KEY",
                                              "READ_TIMEOUT_SECONDS",
                                              "IDLE_TIMEOUT_SECONDS",
                                              "SHUTDOWN_TIMEOUT_SECONDS",
+                                             "METRICS",
+                                             "ADMIN_PORT",
                                              "LOG_FORMAT",
                                              "LOG_LEVEL"};
 
@@ -209,6 +211,25 @@ TEST_F(ConsumerConfigTest, LogFormatAndLevel) {
   EXPECT_EQ(c.log_level, log::level::debug);
   ::setenv("LOG_FORMAT", "xml", 1);
   EXPECT_EQ(error_of({}).rfind("LOG_FORMAT", 0), 0u);
+}
+
+TEST_F(ConsumerConfigTest, MetricsArePublicUnlessTurnedOff) {
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
+  EXPECT_TRUE(read({}).serve_metrics);
+  EXPECT_TRUE(default_consumer_config().serve_metrics);
+  ::setenv("METRICS", "OFF", 1);  // choices are read case-insensitively
+  EXPECT_FALSE(read({}).serve_metrics);
+  ::setenv("METRICS", "private", 1);
+  EXPECT_EQ(error_of({}).rfind("METRICS", 0), 0u);
+}
+
+TEST_F(ConsumerConfigTest, AdminPortIsOffByDefaultAndMustDifferFromPort) {
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
+  EXPECT_EQ(read({}).admin_port, 0u);
+  ::setenv("ADMIN_PORT", "9100", 1);
+  EXPECT_EQ(read({}).admin_port, 9100u);
+  ::setenv("PORT", "9100", 1);
+  EXPECT_EQ(error_of({}).rfind("ADMIN_PORT", 0), 0u);
 }
 
 TEST_F(ConsumerConfigTest, DbPathChoosesTheSqliteFile) {

@@ -11,6 +11,7 @@ route match_route(std::string_view method, std::string_view path) {
   if (path == "/api/event" || path == "/event") return one("POST", endpoint::ingest);
   if (path == "/api/ready" || path == "/ready") return one("GET", endpoint::ready);
   if (path == "/healthz") return one("GET", endpoint::health);
+  if (path == "/metrics") return one("GET", endpoint::metrics);
   if (path == "/api/events") {
     if (method == "POST") return {endpoint::create_event, {}, {}};
     if (method == "GET") return {endpoint::list_events, {}, {}};
@@ -39,10 +40,29 @@ access_rule access_for(endpoint e) {
     case endpoint::delete_event: return {true, auth::scope::admin};
     case endpoint::ready: return {true, std::nullopt};
     case endpoint::health:
+    case endpoint::metrics:
     case endpoint::not_found:
     case endpoint::method_not_allowed: return {false, std::nullopt};
   }
   return {true, std::nullopt};
+}
+
+route_name name_of(endpoint e) {
+  switch (e) {
+    case endpoint::ingest: return {"POST", "/api/event"};
+    case endpoint::ready: return {"GET", "/api/ready"};
+    case endpoint::health: return {"GET", "/healthz"};
+    case endpoint::create_event: return {"POST", "/api/events"};
+    case endpoint::list_events: return {"GET", "/api/events"};
+    case endpoint::get_event: return {"GET", "/api/events/{id}"};
+    case endpoint::replace_event: return {"PUT", "/api/events/{id}"};
+    case endpoint::patch_event: return {"PATCH", "/api/events/{id}"};
+    case endpoint::delete_event: return {"DELETE", "/api/events/{id}"};
+    case endpoint::metrics: return {"GET", "/metrics"};
+    case endpoint::not_found:
+    case endpoint::method_not_allowed: break;
+  }
+  return {};
 }
 
 bool has_body(endpoint e) {

@@ -8,6 +8,8 @@
 
 namespace evs::consumer {
 
+// The routes first, then not_found and method_not_allowed: the metrics keep a slot per route,
+// indexed by endpoint up to routed_endpoints.
 enum class endpoint {
   ingest,         // POST /api/event, /event
   ready,          // GET /api/ready, /ready
@@ -18,6 +20,7 @@ enum class endpoint {
   replace_event,  // PUT /api/events/{id}
   patch_event,    // PATCH /api/events/{id}
   delete_event,   // DELETE /api/events/{id}
+  metrics,        // GET /metrics
   not_found,
   method_not_allowed,
 };
@@ -28,7 +31,17 @@ struct route {
   std::string allow;  // for method_not_allowed: the Allow header
 };
 
+inline constexpr std::size_t routed_endpoints = static_cast<std::size_t>(endpoint::not_found);
+
 route match_route(std::string_view method, std::string_view path);
+
+// How the metrics name a route: its method and its path as a template ("/api/events/{id}");
+// empty for not_found and method_not_allowed.
+struct route_name {
+  std::string_view method;
+  std::string_view path;
+};
+route_name name_of(endpoint e);
 
 // What a request to the endpoint must present: a valid token or none, and which scope
 // (no scope: any valid token will do, as for /api/ready).

@@ -3,6 +3,8 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +33,7 @@ struct matched_route {
 
 // The handler's verdict on a request's head: a refusal, sent without reading the body
 // (unknown path, missing token, wrong content type, body too large), or the route to respond on.
+// A refusal names its route too, for on_answered.
 struct admission {
   std::optional<http_response> refusal;
   matched_route route;
@@ -52,6 +55,14 @@ class request_handler {
 
   // The answer to a protocol failure; `detail` is for the log, not for the client.
   virtual http_response on_protocol_error(protocol_error error, std::string_view detail) = 0;
+
+  // Once per answered request, after its answer is written (or the client went away meanwhile):
+  // for the handler's counters, so it must be quick. `route` is null when the request was
+  // refused before admit saw it (a malformed head, say); `elapsed` runs from the request's first
+  // byte (for a keep-alive connection, from the end of the wait for it) to its answer's last.
+  virtual void on_answered(const matched_route* /*route*/, unsigned /*status*/,
+                           std::size_t /*request_body_bytes*/,
+                           std::chrono::nanoseconds /*elapsed*/) noexcept {}
 };
 
 }  // namespace evs::server

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -42,5 +43,10 @@ inline postgres_config postgres_from_url(std::string url) {
 }
 
 using storage_config = std::variant<sqlite_config, postgres_config>;
+
+// The backend's name as logs and metrics show it.
+inline std::string_view backend_name(const storage_config& config) {
+  return std::holds_alternative<sqlite_config>(config) ? "sqlite" : "postgresql";
+}
 
 }  // namespace evs::storage

@@ -6,6 +6,7 @@
 #include "support/backends.hpp"
 #include "support/consumer_process.hpp"
 #include "support/http_client.hpp"
+#include "support/metrics_scrape.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tokens.hpp"
@@ -292,6 +293,14 @@ TEST(PostgresConsumerProcess, OutageMidLoadAnswers503AndRecoversWithoutARestart)
   ASSERT_TRUE(ready_down) << "/api/ready did not answer while PostgreSQL was stopped";
   EXPECT_EQ(ready_down->status, 503U) << ready_down->body;
   EXPECT_TRUE(has_retry_after(*ready_down));
+  // What an operator's dashboard shows meanwhile.
+  const auto scrape_down = try_get(port, "/metrics", {});
+  ASSERT_TRUE(scrape_down) << "/metrics did not answer while PostgreSQL was stopped";
+  EXPECT_EQ(sample_value(scrape_down->body, "evs_storage_ready"), "0") << scrape_down->body;
+  EXPECT_NE(sample_value(scrape_down->body, "evs_storage_errors_total"), "0");
+  EXPECT_NE(sample_value(scrape_down->body,
+                         R"(evs_event_requests_rejected_total{reason="backpressure"})"),
+            "0");
   const std::size_t acknowledged_when_down = log.acknowledged_batches;
 
   writers.server_starting();
@@ -304,6 +313,9 @@ TEST(PostgresConsumerProcess, OutageMidLoadAnswers503AndRecoversWithoutARestart)
       30s))
       << "/api/ready did not answer 200 once PostgreSQL was back:\n"
       << consumer.log();
+  const auto scrape_up = try_get(port, "/metrics", {});
+  ASSERT_TRUE(scrape_up);
+  EXPECT_EQ(sample_value(scrape_up->body, "evs_storage_ready"), "1") << scrape_up->body;
   EXPECT_TRUE(
       eventually([&] { return log.acknowledged_batches >= acknowledged_when_down + 500; }, 30s))
       << "writes did not succeed again once PostgreSQL was back:\n"
