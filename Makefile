@@ -13,15 +13,16 @@ APPS := event-consumer event-token event-propagator
 # chromium runs the browser tests (driven by playwright-core from web/, never a downloaded browser).
 RUN_PACKAGES := g++ cmake ninja-build ccache pkg-config make ca-certificates util-linux \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libsqlite3-dev libjwt-dev \
-  libssl-dev libcli11-dev libpq-dev libcurl4-openssl-dev libgoogle-perftools-dev \
+  libssl-dev libcli11-dev libpq-dev libcurl4-openssl-dev libgoogle-perftools-dev zlib1g-dev \
   nodejs $(if $(shell command -v npm),,npm)
 TEST_PACKAGES := git curl python3 openssl sqlite3 libgtest-dev libgmock-dev libbenchmark-dev \
   postgresql-15 postgresql-client-15 nginx-light wrk clang-format clang-tidy \
-  clang-14 libclang-rt-14-dev chromium
+  clang-14 libclang-rt-14-dev prometheus chromium
 # package:service pairs. Debian starts these services when it installs their packages
-# (PostgreSQL on 5432, nginx on 80); the tests and benchmarks start servers of their own, so a
-# service whose package `make install` just installed is stopped and disabled.
-SERVICES := postgresql-15:postgresql nginx-light:nginx
+# (PostgreSQL on 5432, nginx on 80, Prometheus on 9090: the tests use only its promtool); the
+# tests and benchmarks start servers of their own, so a service whose package `make install`
+# just installed is stopped and disabled.
+SERVICES := postgresql-15:postgresql nginx-light:nginx prometheus:prometheus
 INSTALL_LOG := build/install.log
 
 # $(call install_packages,PACKAGES): installs those of PACKAGES that are missing, with apt's

@@ -12,6 +12,9 @@ local per_request = tonumber(os.getenv("EVENTS_PER_REQUEST") or "1")
 local token = os.getenv("TOKEN") or ""
 local tokens_file = os.getenv("TOKENS_FILE") or ""
 local label = os.getenv("LABEL") or ""
+-- GZIP_BODY_FILE: the same body gzip-compressed (run.sh makes it), sent with
+-- Content-Encoding: gzip.
+local gzip_body_file = os.getenv("GZIP_BODY_FILE") or ""
 
 local function event(i)
   return string.format(
@@ -27,6 +30,12 @@ wrk.method = "POST"
 wrk.body = body
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. token
+if gzip_body_file ~= "" then
+  local f = assert(io.open(gzip_body_file, "rb"))
+  wrk.body = f:read("*a")
+  f:close()
+  wrk.headers["Content-Encoding"] = "gzip"
+end
 
 local distinct_tokens = 0
 if tokens_file ~= "" then
@@ -58,8 +67,9 @@ function done(summary, latency, requests)
   io.write(string.format(
     '{"label":"%s","events_per_request":%d,"requests":%d,"non_2xx":%d,"socket_errors":%d,' ..
     '"timeouts":%d,"seconds":%.3f,"requests_per_s":%.1f,"ok_requests_per_s":%.1f,' ..
-    '"p50_ms":%.3f,"p99_ms":%.3f,"distinct_tokens":%d}\n',
+    '"p50_ms":%.3f,"p99_ms":%.3f,"distinct_tokens":%d,"coding":"%s"}\n',
     label, per_request, summary.requests, e.status, e.connect + e.read + e.write, e.timeout,
     seconds, summary.requests / seconds, (summary.requests - e.status) / seconds,
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, distinct_tokens))
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, distinct_tokens,
+    gzip_body_file ~= "" and "gzip" or "identity"))
 end

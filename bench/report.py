@@ -73,6 +73,8 @@ for r in rows:
     workload = f"{r['label']}: {r['events_per_request']} ev/req, {r['connections']} conn"
     if r.get("distinct_tokens"):
         workload += f", {r['distinct_tokens']} tokens"
+    if r.get("coding") == "gzip":
+        workload += ", gzip bodies"
     if "round" in r:
         workload += f", round {r['round']}"
     events_per_s = ok_events_per_s(r)
@@ -100,7 +102,7 @@ def find(label, per_request, connections, backend="sqlite"):
     for r in rows:
         if (r["label"] == label and r.get("events_per_request") == per_request
                 and r.get("connections") == connections and r.get("backend", backend) == backend
-                and not r.get("distinct_tokens")):
+                and not r.get("distinct_tokens") and r.get("coding", "identity") == "identity"):
             return r
     return None
 

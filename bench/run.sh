@@ -79,7 +79,8 @@ PIDS+=($!)
 wait_port "$NGINX_PORT"
 
 run_wrk() { # label url events_per_request connections [tokens file]
-  LABEL=$1 EVENTS_PER_REQUEST=$3 TOKEN=${TOKEN:-} TOKENS_FILE=${5:-} wrk -t2 -c"$4" \
+  LABEL=$1 EVENTS_PER_REQUEST=$3 TOKEN=${TOKEN:-} TOKENS_FILE=${5:-} \
+    GZIP_BODY_FILE=${GZIP_BODY_FILE:-} wrk -t2 -c"$4" \
     -d"${DURATION}s" --latency -s "$ROOT/bench/ingest.lua" "$2" | grep '^{' |
     sed "s/}\$/,\"connections\":$4}/"
 }
@@ -97,7 +98,7 @@ print(line)
 PY
 }
 
-# measure_consumer BACKEND PID PORT "EVENTS_PER_REQUEST CONNECTIONS [TOKENS_FILE]"...: one wrk
+# measure_consumer BACKEND PID PORT "EVENTS_PER_REQUEST CONNECTIONS [TOKENS_FILE|gzip]"...: one wrk
 # run per workload, with the consumer's CPU time over the run, its peak RSS, the rows the store
 # gained and (SQLite) the WAL and other syncs added to the line.
 measure_consumer() {
@@ -106,11 +107,13 @@ measure_consumer() {
   shift 3
   for workload in "$@"; do
     set -- $workload
-    echo "consumer ($backend), $1 events/request, $2 connections${3:+, a new token per request}..." >&2
+    local tokens=${3:-} gzip_file=
+    if [[ $tokens == gzip ]]; then tokens=; gzip_file=$(gzip_body "$1"); fi
+    echo "consumer ($backend), $1 events/request, $2 connections${tokens:+, a new token per request}${gzip_file:+, gzip bodies}..." >&2
     rows_before=$(settled_rows "$backend")
     syncs_before=($(sync_counts))
     before=$(cpu_ticks "$pid")
-    line=$(run_wrk consumer "http://127.0.0.1:$port/api/event" "$1" "$2" "${3:-}")
+    line=$(GZIP_BODY_FILE=$gzip_file run_wrk consumer "http://127.0.0.1:$port/api/event" "$1" "$2" "$tokens")
     after=$(cpu_ticks "$pid")
     rows_after=$(settled_rows "$backend")
     syncs_after=($(sync_counts))
@@ -121,6 +124,19 @@ measure_consumer() {
     report_run "$line"
     echo "$line" >> "$RESULTS"
   done
+}
+
+# The body ingest.lua sends with N events per request, gzip-compressed into a file.
+gzip_body() { # events_per_request
+  python3 - "$1" "$WORK/body-$1.json.gz" <<'PY'
+import gzip, sys
+n, path = int(sys.argv[1]), sys.argv[2]
+events = [('{"event_type":"message","event_payload":{"user":"ada","text":"hello there %d",'
+           '"room":"general"}}' % i) for i in range(1, n + 1)]
+body = events[0] if n == 1 else "[" + ",".join(events) + "]"
+open(path, "wb").write(gzip.compress(body.encode()))
+PY
+  echo "$WORK/body-$1.json.gz"
 }
 
 measure_nginx() { # connections [round]
@@ -178,7 +194,8 @@ for round in $(seq "${RATIO_ROUNDS:-3}"); do
   measure_nginx 64 "$round"
   ROUND=$round measure_consumer sqlite "$CONSUMER" "$PORT" "1 64"
 done
-measure_consumer sqlite "$CONSUMER" "$PORT" "10 64" "100 64" "1 8" "1 64 $WORK/tokens.txt"
+measure_consumer sqlite "$CONSUMER" "$PORT" "10 64" "100 64" "100 64 gzip" "1 8" \
+  "1 64 $WORK/tokens.txt"
 # --- the propagator in burst mode against the same consumer ---
 rows_before=$(settled_rows sqlite)
 echo "propagator burst (INTERVAL_SECONDS=0, BATCH_SIZE=1000) into the consumer (sqlite)..." >&2

@@ -4,6 +4,7 @@ find_package(Boost 1.81.0 EXACT CONFIG REQUIRED COMPONENTS json system url)
 find_package(CLI11 REQUIRED)
 # HMAC for token verification (libjwt mints; see src/auth/token_verifier.hpp).
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+find_package(ZLIB REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(LIBJWT REQUIRED IMPORTED_TARGET libjwt)

@@ -2,6 +2,7 @@
 
 #include "auth/bearer_header.hpp"
 #include "auth/token_lru.hpp"
+#include "runtime/thread_number.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -9,17 +10,6 @@
 #include <thread>
 
 namespace evs::auth {
-namespace {
-
-// Each thread that ever checks a token gets the next number, once. The consumer's I/O threads
-// start together and are the only callers, so with one shard per I/O thread each has its own.
-std::size_t this_thread_number() {
-  static std::atomic<std::size_t> next{0};
-  thread_local const std::size_t number = next.fetch_add(1, std::memory_order_relaxed);
-  return number;
-}
-
-}  // namespace
 
 // Shards chosen by thread, each with its own mutex, rather than thread_local caches: a shard
 // lives and dies with its cache (no entries left on threads after the cache is gone, no
@@ -47,7 +37,7 @@ token_cache::token_cache(const token_checker& verifier, token_cache_limits limit
 token_cache::~token_cache() = default;
 
 token_cache::shard& token_cache::this_threads_shard() const {
-  return *shards_[this_thread_number() % shards_.size()];
+  return *shards_[runtime::this_thread_number() % shards_.size()];
 }
 
 verified_token token_cache::verify_header(std::string_view authorization, std::int64_t now) {

@@ -1,6 +1,7 @@
 #include "consumer/batch_writer.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 namespace evs::consumer {
 
@@ -78,7 +79,7 @@ void batch_writer::writer_loop() {
 void batch_writer::commit(std::vector<pending>& group, std::vector<core::new_event>& all) {
   if (group.size() == 1) {
     auto& p = group.front();
-    auto outcome = store_.insert(p.events);
+    auto outcome = insert(p.events, 1);
     p.done(std::move(outcome), std::move(p.events));
     return;
   }
@@ -88,7 +89,7 @@ void batch_writer::commit(std::vector<pending>& group, std::vector<core::new_eve
   all.reserve(total);
   for (auto& p : group) std::move(p.events.begin(), p.events.end(), std::back_inserter(all));
 
-  auto outcome = store_.insert(all);
+  auto outcome = insert(all, group.size());
   if (!outcome && outcome.error() == make_error_code(errc::storage_failure)) {
     // Something in the group cannot be stored, and a retry will not change that. Commit the
     // requests one by one so that only the one at fault fails, not its neighbours.
@@ -98,7 +99,7 @@ void batch_writer::commit(std::vector<pending>& group, std::vector<core::new_eve
       std::move(all.begin() + static_cast<std::ptrdiff_t>(offset),
                 all.begin() + static_cast<std::ptrdiff_t>(offset + count), p.events.begin());
       offset += count;
-      auto own = store_.insert(p.events);
+      auto own = insert(p.events, 1);
       p.done(std::move(own), std::move(p.events));
     }
     all.clear();
@@ -120,6 +121,19 @@ void batch_writer::commit(std::vector<pending>& group, std::vector<core::new_eve
     offset += count;
   }
   all.clear();  // moved-from strings hold no memory; the capacity stays for the next commit
+}
+
+result<storage::insert_outcome> batch_writer::insert(std::span<const core::new_event> events,
+                                                     std::size_t requests) {
+  const auto start = std::chrono::steady_clock::now();
+  auto outcome = store_.insert(events);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  commits_.duration.observe(static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()));
+  commits_.events.observe(events.size());
+  commits_.requests.observe(requests);
+  if (!outcome) commits_.failed.add();
+  return outcome;
 }
 
 }  // namespace evs::consumer

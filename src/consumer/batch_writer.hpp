@@ -2,6 +2,7 @@
 // Group commit: requests put their validated events on a bounded queue; each writer thread
 // takes everything queued (up to a batch limit), commits it in one transaction, and only
 // then completes every request in it. A full queue is refused at once (503 + Retry-After).
+#include "consumer/metrics.hpp"
 #include "core/errc.hpp"
 #include "core/event.hpp"
 #include "storage/event_store.hpp"
@@ -11,6 +12,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -42,7 +44,10 @@ class batch_writer {
   void stop();
 
   std::size_t queued_events() const;
+  std::size_t queue_capacity() const { return config_.queue_capacity; }
   bool running() const;
+  // Every commit's duration, group sizes and failures.
+  const commit_counters& commits() const { return commits_; }
 
  private:
   struct pending {
@@ -55,6 +60,9 @@ class batch_writer {
   // malloc map and unmap memory each time, and the TLB shootdowns that follow cost more
   // than the commit's own work.
   void commit(std::vector<pending>& group, std::vector<core::new_event>& scratch);
+  // One transaction, counted in commits_.
+  result<storage::insert_outcome> insert(std::span<const core::new_event> events,
+                                         std::size_t requests);
 
   storage::event_store& store_;
   batch_writer_config config_;
@@ -64,6 +72,7 @@ class batch_writer {
   std::size_t queued_events_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
+  commit_counters commits_;
 };
 
 }  // namespace evs::consumer

@@ -1,6 +1,7 @@
 #include "consumer/consumer_app.hpp"
 
 #include "auth/token_verifier.hpp"
+#include "consumer/admin_api.hpp"
 #include "consumer/event_api.hpp"
 #include "runtime/log.hpp"
 #include "server/http_server.hpp"
@@ -11,6 +12,7 @@
 #include <cstdlib>
 #include <functional>
 #include <future>
+#include <optional>
 #include <thread>
 
 namespace evs::consumer {
@@ -35,6 +37,16 @@ void finish_by(std::chrono::steady_clock::time_point deadline, std::function<voi
   std::_Exit(1);
 }
 
+// The ADMIN_PORT listener: the main one's limits and timeouts, one thread (a scrape every few
+// seconds), and no signals of its own (the main listener's stop ends it).
+server::server_config admin_listener(const consumer_config& config) {
+  auto admin = config.server;
+  admin.port = config.admin_port;
+  admin.threads = 1;
+  admin.handle_signals = false;
+  return admin;
+}
+
 }  // namespace
 
 int run_consumer(const consumer_config& config,
@@ -49,17 +61,36 @@ int run_consumer(const consumer_config& config,
   options.max_body_bytes = config.server.body_limit;
   options.retry_after = config.retry_after;
   options.token_cache.shards = config.server.threads;  // both: 0 is one per core
+  options.io_threads = config.server.threads;
+  // With an admin listener, /metrics is served there and not on the main port.
+  options.serve_metrics = config.serve_metrics && config.admin_port == 0;
+  options.backend = storage::backend_name(config.storage);
   event_api api{*store, writer, verifier, clock, random, options};
 
   server::http_server server{config.server, api};
+  api.report_connections_of(server);
+  admin_api admin_handler{api};
+  std::optional<server::http_server> admin;
+  if (config.serve_metrics && config.admin_port != 0)
+    admin.emplace(admin_listener(config), admin_handler);
   log::info("event-consumer listening",
             {{"address", "http://" + config.server.host + ":" + std::to_string(server.port())},
              {"storage", std::holds_alternative<storage::sqlite_config>(config.storage)
                              ? "sqlite:" + std::get<storage::sqlite_config>(config.storage).path
                              : std::string{"postgresql"}},
              {"max_connections", std::to_string(server.max_connections())}});
+  if (admin)
+    log::info(
+        "admin listener for /metrics",
+        {{"admin_address", "http://" + config.server.host + ":" + std::to_string(admin->port())}});
   if (on_listening) on_listening(server.port());
+  std::thread admin_thread;
+  if (admin) admin_thread = std::thread{[&admin] { admin->run(); }};
   server.run();
+  if (admin) {
+    admin->stop();
+    admin_thread.join();
+  }
   finish_by(std::max(server.shutdown_deadline(), std::chrono::steady_clock::now() + 1s), [&] {
     // Storage calls cut off by the shutdown timeout finish before anything they use goes away.
     api.drain();

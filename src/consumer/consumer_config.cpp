@@ -70,6 +70,12 @@ const runtime::setting_table<config> table = {
                               c.database.read_connections = v.as<std::size_t>();
                             }),
     integer_setting<config>(
+        "DB_TIMEOUT_SECONDS", "10", 1, 3600,
+        "PostgreSQL: longest wait for one call (connect, statement, commit); then 503",
+        [](config& c, const setting_value& v) {
+          c.database.timeout = std::chrono::seconds{v.integer};
+        }),
+    integer_setting<config>(
         "MAX_BODY_BYTES", "1048576", 1024, 1LL << 30, "largest request body",
         [](config& c, const setting_value& v) { c.server.body_limit = v.as<std::size_t>(); }),
     integer_setting<config>("MAX_PAYLOAD_BYTES", "65536", 2, 1LL << 30,
@@ -100,6 +106,15 @@ const runtime::setting_table<config> table = {
         [](config& c, const setting_value& v) {
           c.server.shutdown_timeout = std::chrono::seconds{v.integer};
         }),
+    choice_setting<config>(
+        "METRICS", "public", {"public", "off"},
+        "GET /metrics (Prometheus text format): public on the listener without a token, or off "
+        "(404)",
+        [](config& c, const setting_value& v) { c.serve_metrics = v.text == "public"; }),
+    integer_setting<config>(
+        "ADMIN_PORT", "0", 0, 65535,
+        "a second listener on HOST for GET /metrics, which then leaves the main port (0: none)",
+        [](config& c, const setting_value& v) { c.admin_port = v.as<std::uint16_t>(); }),
     choice_setting<config>("LOG_FORMAT", "text", {"text", "json"}, "logs on stderr: text or json",
                            [](config& c, const setting_value& v) {
                              c.log_format = runtime::log_format_named(v.text);
@@ -111,6 +126,9 @@ const runtime::setting_table<config> table = {
 
 // Cross-key rules the rows cannot state alone.
 void finish(consumer_config& c) {
+  if (c.admin_port != 0 && c.admin_port == c.server.port)
+    throw runtime::config_error("ADMIN_PORT: must differ from PORT (" +
+                                std::to_string(c.server.port) + ")");
   c.storage = storage_config_from(c.database);
   if (const auto* pg = std::get_if<storage::postgres_config>(&c.storage))
     c.writer.writers = pg->write_connections;
@@ -141,6 +159,7 @@ storage::storage_config storage_config_from(const database_keys& db) {
       auto pg = storage::postgres_from_url(db.url);
       pg.write_connections = db.write_connections;
       pg.read_connections = db.read_connections;
+      pg.timeout = db.timeout;
       pg.setting = "DATABASE_URL";
       return pg;
     }
@@ -154,6 +173,7 @@ storage::storage_config storage_config_from(const database_keys& db) {
     if (!db.dataset.empty()) pg.params.push_back({"dbname", db.dataset});
     pg.write_connections = db.write_connections;
     pg.read_connections = db.read_connections;
+    pg.timeout = db.timeout;
     pg.setting = "DB_HOSTNAME";
     return pg;
   }

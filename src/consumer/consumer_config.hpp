@@ -8,6 +8,7 @@
 #include "server/server_config.hpp"
 #include "storage/storage_config.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -24,6 +25,7 @@ struct database_keys {
   std::string sqlite_path;  // DB_PATH
   std::size_t write_connections{};
   std::size_t read_connections{};
+  std::chrono::seconds timeout{};  // DB_TIMEOUT_SECONDS
 };
 
 struct consumer_config {
@@ -36,6 +38,8 @@ struct consumer_config {
   auth::jwt_algorithm algorithm{};
   auth::token_rules token_rules;        // JWT_AUDIENCE, JWT_ISSUER
   std::chrono::seconds retry_after{1};  // what 503s ask clients to wait
+  bool serve_metrics = true;            // METRICS=public: GET /metrics without a token
+  std::uint16_t admin_port = 0;         // ADMIN_PORT: /metrics on this port instead; 0: none
   log::format log_format{};
   log::level log_level{};
 };

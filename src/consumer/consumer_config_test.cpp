@@ -35,6 +35,7 @@ const std::vector<std::string> consumer_keys{"SECRET_KEY",
                                              "DB_PATH",
                                              "DB_WRITE_CONNECTIONS",
                                              "DB_READ_CONNECTIONS",
+                                             "DB_TIMEOUT_SECONDS",
                                              "MAX_BODY_BYTES",
                                              "MAX_PAYLOAD_BYTES",
                                              "MAX_BATCH",
@@ -42,6 +43,8 @@ const std::vector<std::string> consumer_keys{"SECRET_KEY",
                                              "READ_TIMEOUT_SECONDS",
                                              "IDLE_TIMEOUT_SECONDS",
                                              "SHUTDOWN_TIMEOUT_SECONDS",
+                                             "METRICS",
+                                             "ADMIN_PORT",
                                              "LOG_FORMAT",
                                              "LOG_LEVEL"};
 
@@ -210,6 +213,25 @@ TEST_F(ConsumerConfigTest, LogFormatAndLevel) {
   EXPECT_EQ(error_of({}).rfind("LOG_FORMAT", 0), 0u);
 }
 
+TEST_F(ConsumerConfigTest, MetricsArePublicUnlessTurnedOff) {
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
+  EXPECT_TRUE(read({}).serve_metrics);
+  EXPECT_TRUE(default_consumer_config().serve_metrics);
+  ::setenv("METRICS", "OFF", 1);  // choices are read case-insensitively
+  EXPECT_FALSE(read({}).serve_metrics);
+  ::setenv("METRICS", "private", 1);
+  EXPECT_EQ(error_of({}).rfind("METRICS", 0), 0u);
+}
+
+TEST_F(ConsumerConfigTest, AdminPortIsOffByDefaultAndMustDifferFromPort) {
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
+  EXPECT_EQ(read({}).admin_port, 0u);
+  ::setenv("ADMIN_PORT", "9100", 1);
+  EXPECT_EQ(read({}).admin_port, 9100u);
+  ::setenv("PORT", "9100", 1);
+  EXPECT_EQ(error_of({}).rfind("ADMIN_PORT", 0), 0u);
+}
+
 TEST_F(ConsumerConfigTest, DbPathChoosesTheSqliteFile) {
   ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
   ::setenv("DB_PATH", "/var/lib/evs/e.db", 1);
@@ -269,6 +291,7 @@ TEST_F(ConsumerConfigTest, DbHostnameMakesPostgresConnectionParameters) {
   ::setenv("DB_PASSWORD", "pa55", 1);
   ::setenv("DB_DATASET", "eventsdb", 1);
   ::setenv("DB_WRITE_CONNECTIONS", "3", 1);
+  ::setenv("DB_TIMEOUT_SECONDS", "4", 1);
   const auto c = read({});
   const auto* pg = std::get_if<storage::postgres_config>(&c.storage);
   ASSERT_NE(pg, nullptr);
@@ -280,6 +303,7 @@ TEST_F(ConsumerConfigTest, DbHostnameMakesPostgresConnectionParameters) {
   EXPECT_EQ(parsed.at("password"), "pa55");
   EXPECT_EQ(parsed.at("dbname"), "eventsdb");
   EXPECT_EQ(pg->write_connections, 3u);
+  EXPECT_EQ(pg->timeout, std::chrono::seconds{4});
   EXPECT_EQ(c.writer.writers, 3u) << "one committing writer per write connection";
   EXPECT_EQ(pg->setting, "DB_HOSTNAME") << "named in start-up errors";
 }

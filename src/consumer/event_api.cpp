@@ -2,6 +2,7 @@
 
 #include "consumer/async_commit.hpp"
 #include "consumer/docs_responses.hpp"
+#include "consumer/exposition.hpp"
 #include "consumer/list_query.hpp"
 #include "consumer/responses.hpp"
 #include "core/cursor.hpp"
@@ -11,7 +12,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <thread>
 #include <variant>
 
 namespace evs::consumer {
@@ -55,7 +58,18 @@ void fill_server_fields(std::vector<core::new_event>& events, std::int64_t recei
   }
 }
 
-server::admission refuse(http_response refusal) { return {std::move(refusal), {}}; }
+server::admission refuse(endpoint e, http_response refusal) {
+  return {std::move(refusal), {static_cast<unsigned>(e), {}}};
+}
+
+// A store that cannot be reached or written to; not_found and the like are answers, not faults.
+bool is_storage_fault(const boost::system::error_code& ec) {
+  return ec != errc::not_found && ec != errc::bad_cursor && ec != errc::queue_full &&
+         ec != errc::shutting_down;
+}
+
+// How long /metrics shows the last readiness check before it checks again.
+constexpr std::chrono::seconds readiness_reuse{5};
 
 // An answer known without waiting, as an awaitable like the endpoints'.
 asio::awaitable<http_response> answer(http_response response) { co_return response; }
@@ -86,6 +100,8 @@ event_api::event_api(storage::event_store& store, batch_writer& writer,
       clock_{clock},
       ids_{clock, random},
       options_{options},
+      counters_{options.io_threads != 0 ? options.io_threads
+                                        : std::max(1U, std::thread::hardware_concurrency())},
       blocking_pool_{store.max_concurrent_writers() + 4} {}
 
 event_api::~event_api() { drain(); }
@@ -105,11 +121,12 @@ auto event_api::offload(Function f) -> asio::awaitable<decltype(f())> {
 
 server::admission event_api::admit(const http_request& head) {
   auto r = match_route(head.method, head.path);
-  if (r.target == endpoint::not_found) return refuse(not_found());
+  if (r.target == endpoint::not_found || (r.target == endpoint::metrics && !options_.serve_metrics))
+    return refuse(endpoint::not_found, not_found());
   if (r.target == endpoint::method_not_allowed)
-    return refuse(method_not_allowed(std::move(r.allow)));
+    return refuse(r.target, method_not_allowed(std::move(r.allow)));
   // Refused before a byte of it is read, so it costs no memory (DESIGN: 413).
-  if (!has_body(r.target) && head.has_body()) return refuse(body_not_taken());
+  if (!has_body(r.target) && head.has_body()) return refuse(r.target, body_not_taken());
 
   const auto rule = access_for(r.target);
   if (rule.token_required) {
@@ -117,17 +134,17 @@ server::admission event_api::admit(const http_request& head) {
     const auto token = tokens_.verify_header(head.authorization, now_s);
     if (token.status != auth::token_status::ok) {
       log_refusal(head, 401, auth::token_status_message(token.status));
-      return refuse(unauthorized(token.status));
+      return refuse(r.target, unauthorized(token.status));
     }
     if (rule.scope && !token.scopes.has(*rule.scope)) {
       log_refusal(head, 403, "missing scope " + std::string{auth::scope_name(*rule.scope)});
-      return refuse(forbidden(*rule.scope));
+      return refuse(r.target, forbidden(*rule.scope));
     }
   }
   if (has_body(r.target)) {
-    if (!is_json_content_type(head.content_type)) return refuse(unsupported_media_type());
+    if (!is_json_content_type(head.content_type)) return refuse(r.target, unsupported_media_type());
     if (head.content_length && *head.content_length > options_.max_body_bytes)
-      return refuse(body_too_large(options_.max_body_bytes));
+      return refuse(r.target, body_too_large(options_.max_body_bytes));
   }
   return {std::nullopt, {static_cast<unsigned>(r.target), std::move(r.id)}};
 }
@@ -159,6 +176,7 @@ asio::awaitable<http_response> event_api::respond(const server::matched_route& r
     case endpoint::openapi: return answer(openapi_response());
     case endpoint::docs: return answer(docs_page_response());
     case endpoint::docs_asset: return answer(docs_file_response(route.param));
+    case endpoint::metrics: return scrape();
     case endpoint::method_not_allowed:
     case endpoint::not_found: break;  // refused by admit
   }
@@ -173,11 +191,15 @@ asio::awaitable<http_response> event_api::ingest(const http_request& request) {
   fill_server_fields(parsed.events, clock_.wall_now_us(), ids_);
   const auto outcome =
       co_await async_commit(writer_, std::move(parsed.events), asio::use_awaitable);
-  if (!outcome) co_return error_response(outcome.error(), options_.retry_after, ids_);
+  if (!outcome) co_return commit_failed(outcome.error());
+  note_storage_ready(true);
 
   std::size_t accepted = 0;
   for (const auto& id : *outcome)
     if (id) ++accepted;
+  auto& counted = counters_.local();
+  counted.events_accepted.add(accepted);
+  counted.events_duplicate.add(outcome->size() - accepted);
   co_return json_response(200, R"({"status_code":"200","accepted":)" + std::to_string(accepted) +
                                    R"(,"duplicates":)" +
                                    std::to_string(outcome->size() - accepted) + "}");
@@ -190,14 +212,18 @@ asio::awaitable<http_response> event_api::create(const http_request& request) {
   auto event = parsed.events.front();
   const auto outcome =
       co_await async_commit(writer_, std::move(parsed.events), asio::use_awaitable);
-  if (!outcome) co_return error_response(outcome.error(), options_.retry_after, ids_);
-  if (const auto id = outcome->front())
+  if (!outcome) co_return commit_failed(outcome.error());
+  note_storage_ready(true);
+  if (const auto id = outcome->front()) {
+    counters_.local().events_accepted.add();
     co_return event_response(201, as_stored(std::move(event), *id));
+  }
+  counters_.local().events_duplicate.add();
 
   // Already stored under this event_id: answer with what is stored, as an idempotent replay.
   const auto existing =
       co_await offload([this, &event] { return store_.get_by_event_id(event.event_id); });
-  if (!existing) co_return error_response(existing.error(), options_.retry_after, ids_);
+  if (!existing) co_return store_failed(existing.error());
   co_return event_response(200, *existing);
 }
 
@@ -207,7 +233,7 @@ asio::awaitable<http_response> event_api::list(const http_request& request) {
     co_return validation_failed(*errors);
   const auto& q = std::get<core::list_query>(query);
   const auto page = co_await offload([this, &q] { return store_.list(q); });
-  if (!page) co_return error_response(page.error(), options_.retry_after, ids_);
+  if (!page) co_return store_failed(page.error());
 
   std::string body = R"({"items":[)";
   for (std::size_t i = 0; i < page->items.size(); ++i) {
@@ -227,7 +253,7 @@ asio::awaitable<http_response> event_api::get(const std::string& id_text) {
   const auto id = parse_id(id_text);
   if (!id) co_return invalid_id();
   const auto event = co_await offload([this, id] { return store_.get(*id); });
-  if (!event) co_return error_response(event.error(), options_.retry_after, ids_);
+  if (!event) co_return store_failed(event.error());
   co_return json_response(200, core::event_json(*event));
 }
 
@@ -239,7 +265,7 @@ asio::awaitable<http_response> event_api::update(const std::string& id_text,
   if (!parsed.errors.empty()) co_return validation_failed(parsed.errors);
   const auto event =
       co_await offload([this, id, &parsed] { return store_.update(*id, parsed.update); });
-  if (!event) co_return error_response(event.error(), options_.retry_after, ids_);
+  if (!event) co_return store_failed(event.error());
   co_return json_response(200, core::event_json(*event));
 }
 
@@ -247,7 +273,7 @@ asio::awaitable<http_response> event_api::remove(const std::string& id_text) {
   const auto id = parse_id(id_text);
   if (!id) co_return invalid_id();
   const auto removed = co_await offload([this, id] { return store_.remove(*id); });
-  if (!removed) co_return error_response(removed.error(), options_.retry_after, ids_);
+  if (!removed) co_return store_failed(removed.error());
   http_response res;
   res.status = 204;
   co_return res;
@@ -255,9 +281,81 @@ asio::awaitable<http_response> event_api::remove(const std::string& id_text) {
 
 asio::awaitable<http_response> event_api::ready() {
   const auto ping = co_await offload([this] { return store_.ping(); });
-  if (!ping) co_return error_response(ping.error(), options_.retry_after, ids_);
+  ready_checked_at_ns_.store(clock_.steady_now().time_since_epoch().count(),
+                             std::memory_order_relaxed);
+  if (!ping) co_return store_failed(ping.error());
+  note_storage_ready(true);
   if (!writer_.running()) co_return error_response(errc::shutting_down, options_.retry_after, ids_);
   co_return json_response(200, R"({"status":"ready"})");
+}
+
+// The scrape runs the readiness check of /api/ready at most once per readiness_reuse, and
+// reads /proc, off the I/O thread; commits and /api/ready keep the answer fresh in between.
+asio::awaitable<http_response> event_api::scrape() {
+  const auto now = clock_.steady_now().time_since_epoch();
+  const std::chrono::steady_clock::duration checked_at{
+      ready_checked_at_ns_.load(std::memory_order_relaxed)};
+  const bool check = checked_at.count() == 0 || now - checked_at >= readiness_reuse;
+  struct reads {
+    std::optional<bool> storage_answered;  // when checked
+    std::optional<process_stats> process;
+  };
+  auto read = co_await offload([this, check] {
+    return reads{check ? std::optional<bool>{store_.ping().has_value()} : std::nullopt,
+                 read_process_stats()};
+  });
+  if (read.storage_answered) {
+    ready_checked_at_ns_.store(now.count(), std::memory_order_relaxed);
+    if (!*read.storage_answered) counters_.local().storage_errors.add();
+    note_storage_ready(*read.storage_answered);
+  }
+  const metrics_sources sources{
+      .requests = counters_,
+      .commits = writer_.commits(),
+      .queued_events = writer_.queued_events(),
+      .queue_capacity = writer_.queue_capacity(),
+      .storage_ready = storage_ready_.load(std::memory_order_relaxed) && writer_.running(),
+      .connections = server_ ? std::optional<connection_gauges>{{server_->open_connections(),
+                                                                 server_->max_connections()}}
+                             : std::nullopt,
+      .token_cache_hits = tokens_.hits(),
+      .token_verifications = tokens_.misses(),
+      .process = read.process,
+      .version = EVS_VERSION,
+      .backend = options_.backend,
+  };
+  http_response res;
+  res.content_type = std::string{exposition_content_type};
+  res.body = render_metrics(sources);
+  co_return res;
+}
+
+void event_api::on_answered(const server::matched_route* route, unsigned status,
+                            std::size_t request_body_bytes,
+                            std::chrono::nanoseconds elapsed) noexcept {
+  counters_.local().count_answer(
+      route ? std::optional<endpoint>{static_cast<endpoint>(route->endpoint)} : std::nullopt,
+      status, request_body_bytes, elapsed);
+}
+
+http_response event_api::commit_failed(const boost::system::error_code& ec) {
+  if (is_storage_fault(ec)) note_storage_ready(false);
+  return error_response(ec, options_.retry_after, ids_);
+}
+
+http_response event_api::store_failed(const boost::system::error_code& ec) {
+  if (is_storage_fault(ec)) {
+    counters_.local().storage_errors.add();
+    note_storage_ready(false);
+  }
+  return error_response(ec, options_.retry_after, ids_);
+}
+
+// Written only when it changes, so that the I/O threads do not all write one cache line on
+// every commit.
+void event_api::note_storage_ready(bool ready) noexcept {
+  if (storage_ready_.load(std::memory_order_relaxed) != ready)
+    storage_ready_.store(ready, std::memory_order_relaxed);
 }
 
 }  // namespace evs::consumer

@@ -2,18 +2,22 @@
 // The consumer's HTTP API: routing, token and scope checks, and the handlers of DESIGN.md.
 #include "auth/token_cache.hpp"
 #include "consumer/batch_writer.hpp"
+#include "consumer/metrics.hpp"
 #include "consumer/responses.hpp"
 #include "consumer/router.hpp"
 #include "core/validation.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/random.hpp"
 #include "runtime/rate_limited_log.hpp"
+#include "server/http_server.hpp"
 #include "server/request_handler.hpp"
 #include "storage/event_store.hpp"
 
 #include <boost/asio/thread_pool.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <string_view>
 
 namespace evs::consumer {
 
@@ -22,6 +26,9 @@ struct api_options {
   std::size_t max_body_bytes = 1024 * 1024;
   std::chrono::seconds retry_after{1};
   auth::token_cache_limits token_cache;  // give it one shard per I/O thread
+  std::size_t io_threads = 0;            // metrics slots; 0: one per core, as the server's
+  bool serve_metrics = true;             // GET /metrics on this listener, without a token
+  std::string_view backend = "sqlite";   // for evs_build_info: sqlite or postgresql
 };
 
 class event_api final : public server::request_handler {
@@ -36,6 +43,16 @@ class event_api final : public server::request_handler {
       const server::matched_route& route, const server::http_request& request) override;
   server::http_response on_protocol_error(server::protocol_error error,
                                           std::string_view detail) override;
+  void on_answered(const server::matched_route* route, unsigned status,
+                   std::size_t request_body_bytes,
+                   std::chrono::nanoseconds elapsed) noexcept override;
+
+  // /metrics shows the server's open connections and MAX_CONNECTIONS from then on; `server`
+  // must outlive the requests it serves (it does: it serves them).
+  void report_connections_of(const server::http_server& server) { server_ = &server; }
+
+  // GET /metrics: every metric, in the Prometheus text format. Also served by admin_api.
+  boost::asio::awaitable<server::http_response> scrape();
 
   // Waits for storage calls still running off the I/O threads; call once the server is done.
   void drain();
@@ -51,6 +68,12 @@ class event_api final : public server::request_handler {
   boost::asio::awaitable<server::http_response> remove(const std::string& id);
   boost::asio::awaitable<server::http_response> ready();
 
+  // Answers for a failed store call: a failed commit (the batch writer counted it), or any other
+  // store call, counted here. Both keep the readiness that /metrics shows up to date.
+  server::http_response commit_failed(const boost::system::error_code& ec);
+  server::http_response store_failed(const boost::system::error_code& ec);
+  void note_storage_ready(bool ready) noexcept;
+
   void log_refusal(const server::http_request& head, unsigned status, std::string_view reason);
 
   // Runs a blocking storage call off the I/O threads.
@@ -64,6 +87,11 @@ class event_api final : public server::request_handler {
   request_ids ids_;              // assigned event ids and the request ids of 500s
   api_options options_;
   runtime::rate_limited_log refusals_{std::chrono::seconds{1}};  // 401s and 403s in the log
+  per_thread<request_counters> counters_;
+  const server::http_server* server_ = nullptr;
+  // The last answer of the readiness check, and when the check last ran (steady, in ns).
+  std::atomic<bool> storage_ready_{true};
+  std::atomic<std::int64_t> ready_checked_at_ns_{0};
   boost::asio::thread_pool blocking_pool_;
 };
 

@@ -62,6 +62,12 @@ server::http_response protocol_error_response(server::protocol_error error, std:
       res = detail_response(431, "Request header fields too large");
       break;
     case server::protocol_error::body_too_large: res = body_too_large(max_body_bytes); break;
+    case server::protocol_error::unsupported_encoding:
+      res = detail_response(415, "Unsupported Content-Encoding: send gzip, deflate or identity");
+      break;
+    case server::protocol_error::corrupt_body:
+      res = detail_response(400, "Corrupt compressed body");
+      break;
     case server::protocol_error::expectation_failed:
       res = detail_response(417, "Expectation Failed: only 100-continue is understood");
       break;

@@ -53,6 +53,7 @@ access_rule access_for(endpoint e) {
     case endpoint::delete_event: return {true, auth::scope::admin};
     case endpoint::ready: return {true, std::nullopt};
     case endpoint::health:
+    case endpoint::metrics:
     case endpoint::openapi:
     case endpoint::docs:
     case endpoint::docs_asset:
@@ -60,6 +61,12 @@ access_rule access_for(endpoint e) {
     case endpoint::method_not_allowed: return {false, std::nullopt};
   }
   return {true, std::nullopt};
+}
+
+route_name name_of(endpoint e) {
+  for (const auto& row : route_table)
+    if (row.target == e) return {row.method, row.path};
+  return {};
 }
 
 bool has_body(endpoint e) {

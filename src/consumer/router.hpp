@@ -9,6 +9,8 @@
 
 namespace evs::consumer {
 
+// The routes first, then not_found and method_not_allowed: the metrics keep a slot per route,
+// indexed by endpoint up to routed_endpoints.
 enum class endpoint {
   ingest,         // POST /api/event, /event
   ready,          // GET /api/ready, /ready
@@ -19,6 +21,7 @@ enum class endpoint {
   replace_event,  // PUT /api/events/{id}
   patch_event,    // PATCH /api/events/{id}
   delete_event,   // DELETE /api/events/{id}
+  metrics,        // GET /metrics
   openapi,        // GET /openapi.json
   docs,           // GET /docs
   docs_asset,     // GET /docs/{file}
@@ -34,7 +37,7 @@ struct route_spec {
   std::string_view path;
   endpoint target;
 };
-inline constexpr std::array<route_spec, 14> route_table{{
+inline constexpr std::array<route_spec, 15> route_table{{
     {"POST", "/api/event", endpoint::ingest},
     {"POST", "/event", endpoint::ingest},
     {"GET", "/api/ready", endpoint::ready},
@@ -46,6 +49,7 @@ inline constexpr std::array<route_spec, 14> route_table{{
     {"PUT", "/api/events/{id}", endpoint::replace_event},
     {"PATCH", "/api/events/{id}", endpoint::patch_event},
     {"DELETE", "/api/events/{id}", endpoint::delete_event},
+    {"GET", "/metrics", endpoint::metrics},
     {"GET", "/openapi.json", endpoint::openapi},
     {"GET", "/docs", endpoint::docs},
     {"GET", "/docs/{file}", endpoint::docs_asset},
@@ -57,7 +61,17 @@ struct route {
   std::string allow;  // for method_not_allowed: the Allow header
 };
 
+inline constexpr std::size_t routed_endpoints = static_cast<std::size_t>(endpoint::not_found);
+
 route match_route(std::string_view method, std::string_view path);
+
+// How the metrics name a route: its method and its path as a template ("/api/events/{id}"), from
+// the endpoint's first row of route_table; empty for not_found and method_not_allowed.
+struct route_name {
+  std::string_view method;
+  std::string_view path;
+};
+route_name name_of(endpoint e);
 
 // What a request to the endpoint must present: a valid token or none, and which scope
 // (no scope: any valid token will do, as for /api/ready).

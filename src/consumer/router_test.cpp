@@ -26,6 +26,7 @@ TEST(RouterTest, EveryRouteOfTheContract) {
       {"PUT", "/api/events/42", endpoint::replace_event},
       {"PATCH", "/api/events/42", endpoint::patch_event},
       {"DELETE", "/api/events/42", endpoint::delete_event},
+      {"GET", "/metrics", endpoint::metrics},
       {"GET", "/openapi.json", endpoint::openapi},
       {"GET", "/docs", endpoint::docs},
       {"GET", "/docs/", endpoint::docs},
@@ -107,6 +108,7 @@ TEST(RouterTest, WrongMethodIsNotAllowedWithAllow) {
       {"OPTIONS", "/api/events/42", "GET, PUT, PATCH, DELETE"},
       {"get", "/api/events/42", "GET, PUT, PATCH, DELETE"},  // methods are case-sensitive
       {"GET", "/api/event/", "POST"},
+      {"POST", "/metrics", "GET"},
   };
   for (const auto& c : cases) {
     const auto r = match_route(c.method, c.path);
@@ -118,7 +120,7 @@ TEST(RouterTest, WrongMethodIsNotAllowedWithAllow) {
 TEST(RouterTest, AllowListsOnlyMethodsThatWork) {
   // Every method in an Allow value must itself route somewhere real.
   for (const char* path : {"/api/event", "/ready", "/healthz", "/api/events", "/api/events/1",
-                           "/openapi.json", "/docs", "/docs/docs.js"}) {
+                           "/metrics", "/openapi.json", "/docs", "/docs/docs.js"}) {
     const std::string allow = match_route("TRACE", path).allow;
     ASSERT_FALSE(allow.empty()) << path;
     std::string::size_type start = 0;
@@ -149,6 +151,7 @@ TEST(RouterTest, ScopesPerEndpoint) {
       {endpoint::delete_event, true, auth::scope::admin},
       {endpoint::ready, true, std::nullopt},  // any valid token
       {endpoint::health, false, std::nullopt},
+      {endpoint::metrics, false, std::nullopt},  // open by default, as exporters are
       {endpoint::openapi, false, std::nullopt},
       {endpoint::docs, false, std::nullopt},
       {endpoint::docs_asset, false, std::nullopt},
@@ -183,9 +186,23 @@ TEST(RouterTest, WritesCarryABody) {
     EXPECT_TRUE(has_body(e)) << static_cast<int>(e);
   for (const auto e :
        {endpoint::ready, endpoint::health, endpoint::list_events, endpoint::get_event,
-        endpoint::delete_event, endpoint::openapi, endpoint::docs, endpoint::docs_asset,
-        endpoint::not_found, endpoint::method_not_allowed})
+        endpoint::delete_event, endpoint::metrics, endpoint::openapi, endpoint::docs,
+        endpoint::docs_asset, endpoint::not_found, endpoint::method_not_allowed})
     EXPECT_FALSE(has_body(e)) << static_cast<int>(e);
+}
+
+TEST(RouterTest, EveryRouteIsNamedAsItIsMatched) {
+  // The metrics label a request with name_of(its endpoint): that name must route back to it.
+  for (std::size_t i = 0; i < routed_endpoints; ++i) {
+    const auto e = static_cast<endpoint>(i);
+    const auto name = name_of(e);
+    ASSERT_FALSE(name.method.empty()) << i;
+    std::string path{name.path};
+    if (const auto id = path.find("{id}"); id != std::string::npos) path.replace(id, 4, "1");
+    EXPECT_EQ(match_route(name.method, path).target, e) << name.method << ' ' << name.path;
+  }
+  EXPECT_TRUE(name_of(endpoint::not_found).path.empty());
+  EXPECT_TRUE(name_of(endpoint::method_not_allowed).path.empty());
 }
 
 }  // namespace

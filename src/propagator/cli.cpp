@@ -64,6 +64,10 @@ const runtime::setting_table<config> table = {
         "JSON array or NDJSON of {event_type, event_payload} templates; empty: the "
         "bundled samples (--sample-events)",
         [](config& c, const setting_value& v) { c.events_file = v.text; }),
+    choice_setting<config>(
+        "COMPRESS", "none", {"none", "gzip"},
+        "request bodies: none, or gzip (the consumer decodes either)",
+        [](config& c, const setting_value& v) { c.compress = v.text == "gzip"; }),
     choice_setting<config>("PICK_ORDER", "random", {"random", "sequential"},
                            "random or sequential (file order, round and round)",
                            [](config& c, const setting_value& v) {

@@ -48,8 +48,8 @@ int run_propagator(const config& cfg) {
   event_source source{load_templates(cfg.events_file), cfg.order, runtime::random_seed()};
   const auto store = open_spool(cfg, spool::mode::owner);
   try {
-    curl_sender out{cfg.api_url, cfg.api_token, [&stop] { return stop.aborted(); },
-                    cfg.api_ca_file};
+    curl_sender out{cfg.api_url, cfg.api_token, [&stop] { return stop.aborted(); }, cfg.api_ca_file,
+                    cfg.compress};
     const runtime::system_clock time;
     stop_signal_waiter pause;
     runtime::seeded_random random{runtime::random_seed()};

@@ -16,6 +16,7 @@ struct config {
   std::string api_url;
   std::string api_token;
   std::string api_ca_file;    // PEM bundle trusted for https; empty: the system's CA store
+  bool compress = false;      // send bodies gzip-compressed (Content-Encoding: gzip)
   double interval_seconds{};  // 0: generate as fast as the endpoint takes events
   std::string events_file;    // empty: the bundled sample set
   std::size_t batch_size{};   // events generated per tick

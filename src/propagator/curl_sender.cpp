@@ -1,5 +1,7 @@
 #include "propagator/curl_sender.hpp"
 
+#include "codec/content_coding.hpp"
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -28,7 +30,7 @@ bool header_is(std::string_view line, std::string_view name) {
 
 struct curl_sender::transfer {
   transfer(std::string target, const std::string& token, std::function<bool()> abort,
-           const std::string& ca_file);
+           const std::string& ca_file, bool compress);
   ~transfer();
   transfer(const transfer&) = delete;
   transfer& operator=(const transfer&) = delete;
@@ -41,14 +43,21 @@ struct curl_sender::transfer {
   std::function<bool()> should_abort;
   CURL* handle = nullptr;
   curl_slist* headers = nullptr;
+  bool gzip = false;
+  std::string packed;  // the compressed body of the transfer under way
   send_result current;
 };
 
 curl_sender::transfer::transfer(std::string target, const std::string& token,
-                                std::function<bool()> abort, const std::string& ca_file)
-    : url{std::move(target)}, should_abort{std::move(abort)}, handle{curl_easy_init()} {
+                                std::function<bool()> abort, const std::string& ca_file,
+                                bool compress)
+    : url{std::move(target)},
+      should_abort{std::move(abort)},
+      handle{curl_easy_init()},
+      gzip{compress} {
   if (handle == nullptr) throw std::runtime_error("curl_easy_init failed");
   headers = curl_slist_append(headers, "Content-Type: application/json");
+  if (gzip) headers = curl_slist_append(headers, "Content-Encoding: gzip");
   headers = curl_slist_append(headers, "Accept: application/json");
   // No "Expect: 100-continue" round trip before large bodies.
   headers = curl_slist_append(headers, "Expect:");
@@ -105,9 +114,9 @@ int curl_sender::transfer::on_progress(void* self, curl_off_t, curl_off_t, curl_
 }
 
 curl_sender::curl_sender(std::string url, const std::string& token,
-                         std::function<bool()> should_abort, const std::string& ca_file)
-    : transfer_{
-          std::make_unique<transfer>(std::move(url), token, std::move(should_abort), ca_file)} {}
+                         std::function<bool()> should_abort, const std::string& ca_file, bool gzip)
+    : transfer_{std::make_unique<transfer>(std::move(url), token, std::move(should_abort), ca_file,
+                                           gzip)} {}
 
 curl_sender::~curl_sender() = default;
 
@@ -117,9 +126,13 @@ send_result curl_sender::send(std::string_view json_body, std::chrono::milliseco
   const long timeout_ms = std::max(std::int64_t{1}, std::int64_t{timeout.count()});
   curl_easy_setopt(t.handle, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(t.handle, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(t.handle, CURLOPT_POSTFIELDSIZE_LARGE,
-                   static_cast<curl_off_t>(json_body.size()));
-  curl_easy_setopt(t.handle, CURLOPT_POSTFIELDS, json_body.data());
+  std::string_view body = json_body;
+  if (t.gzip) {
+    t.packed = codec::compress(json_body, codec::content_coding::gzip);
+    body = t.packed;
+  }
+  curl_easy_setopt(t.handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  curl_easy_setopt(t.handle, CURLOPT_POSTFIELDS, body.data());
   const CURLcode rc = curl_easy_perform(t.handle);
   if (rc != CURLE_OK) {
     send_result failed;

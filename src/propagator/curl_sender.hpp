@@ -14,8 +14,9 @@ class curl_sender final : public sender {
  public:
   // `should_abort` is polled during a transfer: true ends it at once (a second SIGTERM).
   // `ca_file`, when not empty, replaces the system's CA store for verifying https servers.
+  // With `gzip`, bodies go compressed, with Content-Encoding: gzip.
   curl_sender(std::string url, const std::string& token, std::function<bool()> should_abort = {},
-              const std::string& ca_file = {});
+              const std::string& ca_file = {}, bool gzip = false);
   ~curl_sender() override;
   curl_sender(const curl_sender&) = delete;
   curl_sender& operator=(const curl_sender&) = delete;

@@ -31,6 +31,8 @@ class http_server {
   std::uint16_t port() const { return port_; }
   // Connections held at once; more are closed as soon as they are accepted.
   std::size_t max_connections() const { return limit_.max; }
+  // Connections held now (a relaxed read, for the metrics).
+  std::size_t open_connections() const { return limit_.open.load(std::memory_order_relaxed); }
 
   // Serves until stop() or SIGINT/SIGTERM, then drains in-flight requests for at most
   // shutdown_timeout. Returns with all I/O threads joined.

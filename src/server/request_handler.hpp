@@ -3,6 +3,8 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,7 +16,9 @@ enum class protocol_error {
   malformed_request,      // not HTTP/1.x as we read it (400)
   request_timeout,        // the request did not arrive whole within the read timeout (408)
   header_too_large,       // over the header limit (431)
-  body_too_large,         // over the body limit (413)
+  body_too_large,         // over the body limit, as sent or once decoded (413)
+  unsupported_encoding,   // a Content-Encoding other than gzip, deflate or identity (415)
+  corrupt_body,           // a compressed body that does not decode (400)
   expectation_failed,     // an Expect other than 100-continue (417)
   version_not_supported,  // a major version other than 1 (505)
   internal_error,         // the handler threw (500)
@@ -29,6 +33,7 @@ struct matched_route {
 
 // The handler's verdict on a request's head: a refusal, sent without reading the body
 // (unknown path, missing token, wrong content type, body too large), or the route to respond on.
+// A refusal names its route too, for on_answered.
 struct admission {
   std::optional<http_response> refusal;
   matched_route route;
@@ -50,6 +55,14 @@ class request_handler {
 
   // The answer to a protocol failure; `detail` is for the log, not for the client.
   virtual http_response on_protocol_error(protocol_error error, std::string_view detail) = 0;
+
+  // Once per answered request, after its answer is written (or the client went away meanwhile):
+  // for the handler's counters, so it must be quick. `route` is null when the request was
+  // refused before admit saw it (a malformed head, say); `elapsed` runs from the request's first
+  // byte (for a keep-alive connection, from the end of the wait for it) to its answer's last.
+  virtual void on_answered(const matched_route* /*route*/, unsigned /*status*/,
+                           std::size_t /*request_body_bytes*/,
+                           std::chrono::nanoseconds /*elapsed*/) noexcept {}
 };
 
 }  // namespace evs::server

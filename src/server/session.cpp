@@ -49,8 +49,10 @@ struct exchange {
   request_parser parser;
   http_request request;
   matched_route route;
+  bool routed = false;  // admit has named the route, whether or not it refused the request
   std::optional<http_response> answer;
   reply_form reply;  // until the head is read: HTTP/1.1, closing
+  std::chrono::steady_clock::time_point started;
 };
 
 http_request make_request(const request_parser& parser, std::string_view peer) {
@@ -182,6 +184,7 @@ asio::awaitable<step> connection::read_head(exchange& x) {
     if (ec) co_return step::drop;
     buffer_.commit(n);
   }
+  x.started = std::chrono::steady_clock::now();
   first_request_ = false;
   registration_.request_deadline_in(config_.read_timeout);
   auto ec = parse_buffered(x.parser, buffer_, false);
@@ -220,18 +223,26 @@ step connection::admit(exchange& x) {
       !expect.empty() && !beast::iequals(expect, "100-continue"))
     return refuse(x, protocol_error::expectation_failed, {});
   auto verdict = handler_.admit(x.request);
+  x.route = std::move(verdict.route);
+  x.routed = true;
   if (verdict.refusal) {
     x.answer = std::move(verdict.refusal);
     return step::respond;
   }
-  x.route = std::move(verdict.route);
   if (x.request.content_length && *x.request.content_length > config_.body_limit)
     return refuse(x, protocol_error::body_too_large, {});
   x.parser.body_limit(config_.body_limit);
+  // A compressed body is decoded as it arrives, to no more than the same limit.
+  if (x.request.has_body()) {
+    const auto coding = codec::parse_content_coding(x.parser.get()[http::field::content_encoding]);
+    if (!coding) return refuse(x, protocol_error::unsupported_encoding, {});
+    x.parser.get().body().coding = *coding;
+    x.parser.get().body().decoded_limit = config_.body_limit;
+  }
   // The bytes already here in one allocation; whatever is still on its way grows the body as
   // it arrives, so a client cannot make us hold what it has only announced.
   if (x.request.content_length)
-    x.parser.get().body().reserve(std::min(*x.request.content_length, buffer_.size()));
+    x.parser.get().body().text.reserve(std::min(*x.request.content_length, buffer_.size()));
   return step::read_body;
 }
 
@@ -255,10 +266,12 @@ asio::awaitable<step> connection::read_body(exchange& x) {
 step connection::body_read(exchange& x, const beast::error_code& ec) {
   if (ec == http::error::body_limit) return refuse(x, protocol_error::body_too_large, {});
   if (registration_.timed_out()) return refuse(x, protocol_error::request_timeout, {});
+  if (ec == boost::system::errc::illegal_byte_sequence)
+    return refuse(x, protocol_error::corrupt_body, {});
   if (is_malformed(ec)) return refuse(x, protocol_error::malformed_request, ec.message());
   if (ec) return step::drop;
   if (!x.parser.is_done()) return step::read_body;
-  x.request.body = std::move(x.parser.get().body());
+  x.request.body = std::move(x.parser.get().body().text);
   return step::respond;
 }
 
@@ -291,12 +304,15 @@ asio::awaitable<bool> connection::respond(exchange& x) {
       asio::buffer(head_text_),
       x.reply.head_only ? asio::const_buffer{} : asio::buffer(x.answer->body)};
   registration_.deadline_in(config_.read_timeout);
-  if (write_at_once(socket_, parts)) co_return false;
-  if (parts[0].size() + parts[1].size() != 0) {
+  bool sent = !write_at_once(socket_, parts);
+  if (sent && parts[0].size() + parts[1].size() != 0) {
     auto [ec, n] = co_await asio::async_write(socket_, parts, use_tuple);
-    if (ec) co_return false;
+    sent = !ec;
   }
-  co_return x.reply.keep_alive;
+  handler_.on_answered(x.routed ? &x.route : nullptr, x.answer->status, x.request.body.size(),
+                       std::chrono::steady_clock::now() - x.started);
+  const bool another = sent && x.reply.keep_alive;
+  co_return another;
 }
 
 // Lingering close: read what the client is still sending, so that closing does not reset

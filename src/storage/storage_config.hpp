@@ -1,7 +1,9 @@
 #pragma once
 // Which backend to use, decided once from configuration.
+#include <chrono>
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -26,6 +28,8 @@ struct postgres_config {
   bool expand_dbname = false;
   std::size_t write_connections = 4;
   std::size_t read_connections = 4;
+  // The longest wait for PostgreSQL in one call: connecting, a statement, a commit.
+  std::chrono::milliseconds timeout{10'000};
   // The setting the connection came from, named in start-up errors.
   std::string setting = "DB_HOSTNAME/DATABASE_URL";
 };
@@ -39,5 +43,10 @@ inline postgres_config postgres_from_url(std::string url) {
 }
 
 using storage_config = std::variant<sqlite_config, postgres_config>;
+
+// The backend's name as logs and metrics show it.
+inline std::string_view backend_name(const storage_config& config) {
+  return std::holds_alternative<sqlite_config>(config) ? "sqlite" : "postgresql";
+}
 
 }  // namespace evs::storage

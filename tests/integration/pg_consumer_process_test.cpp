@@ -6,6 +6,7 @@
 #include "support/backends.hpp"
 #include "support/consumer_process.hpp"
 #include "support/http_client.hpp"
+#include "support/metrics_scrape.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tokens.hpp"
@@ -292,6 +293,14 @@ TEST(PostgresConsumerProcess, OutageMidLoadAnswers503AndRecoversWithoutARestart)
   ASSERT_TRUE(ready_down) << "/api/ready did not answer while PostgreSQL was stopped";
   EXPECT_EQ(ready_down->status, 503U) << ready_down->body;
   EXPECT_TRUE(has_retry_after(*ready_down));
+  // What an operator's dashboard shows meanwhile.
+  const auto scrape_down = try_get(port, "/metrics", {});
+  ASSERT_TRUE(scrape_down) << "/metrics did not answer while PostgreSQL was stopped";
+  EXPECT_EQ(sample_value(scrape_down->body, "evs_storage_ready"), "0") << scrape_down->body;
+  EXPECT_NE(sample_value(scrape_down->body, "evs_storage_errors_total"), "0");
+  EXPECT_NE(sample_value(scrape_down->body,
+                         R"(evs_event_requests_rejected_total{reason="backpressure"})"),
+            "0");
   const std::size_t acknowledged_when_down = log.acknowledged_batches;
 
   writers.server_starting();
@@ -304,6 +313,9 @@ TEST(PostgresConsumerProcess, OutageMidLoadAnswers503AndRecoversWithoutARestart)
       30s))
       << "/api/ready did not answer 200 once PostgreSQL was back:\n"
       << consumer.log();
+  const auto scrape_up = try_get(port, "/metrics", {});
+  ASSERT_TRUE(scrape_up);
+  EXPECT_EQ(sample_value(scrape_up->body, "evs_storage_ready"), "1") << scrape_up->body;
   EXPECT_TRUE(
       eventually([&] { return log.acknowledged_batches >= acknowledged_when_down + 500; }, 30s))
       << "writes did not succeed again once PostgreSQL was back:\n"
@@ -401,6 +413,51 @@ TEST(PostgresConsumerProcess, ShutdownIsBoundedWhenAStoreCallHangs) {
   EXPECT_EQ(status->code, 1) << "a stop cut short says so in its exit status";
   EXPECT_NE(consumer.log().find("shutdown timeout reached"), std::string::npos) << consumer.log();
   EXPECT_NE(stuck.get(), 200U) << "the stuck request was never acknowledged";
+}
+
+TEST(PostgresConsumerProcess, ASilentServerGets503WithinDbTimeoutAndTheConsumerRecovers) {
+  const pg_control control;
+  test_database db{postgres_backend()};
+  const auto url = postgres_url(db);
+  temp_dir dir{"evs-pg-silent"};
+  consumer_process consumer{
+      EVS_CONSUMER_BINARY, dir / "consumer.log",
+      postgres_settings({{"DATABASE_URL", url}, {"DB_TIMEOUT_SECONDS", "2"}})};
+  const auto port = consumer.wait_listening(60s);
+  const header_list auth{{"Authorization", bearer(make_token("events:write events:read"))}};
+  ASSERT_EQ(http_once(port, "POST", "/api/event", batch_body({"before"}, "silent.pg"), auth).status,
+            200U);
+
+  {
+    // The server keeps every connection open and answers nothing, as behind a partition.
+    const pg_thaw_guard thaw{control};
+    control.freeze();
+    struct call {
+      const char* method;
+      const char* target;
+      std::string body;
+    };
+    for (const auto& c : {call{"POST", "/api/event", batch_body({"during"}, "silent.pg")},
+                          call{"GET", "/api/events", ""}, call{"GET", "/api/ready", ""}}) {
+      const auto started = clock_type::now();
+      const auto r = http_once(port, c.method, c.target, c.body, auth);
+      const auto took = clock_type::now() - started;
+      EXPECT_EQ(r.status, 503U) << c.method << " " << c.target << ": " << r.body;
+      EXPECT_LT(took, 7s) << c.method << " " << c.target << " waited past DB_TIMEOUT_SECONDS";
+    }
+    EXPECT_NE(consumer.log().find("no answer from PostgreSQL within 2.0 s"), std::string::npos)
+        << consumer.log();
+  }
+
+  // The server answers again: the consumer rebuilds its connections without a restart.
+  EXPECT_TRUE(eventually(
+      [&] {
+        return http_once(port, "POST", "/api/event", batch_body({"after"}, "silent.pg"), auth)
+                   .status == 200U;
+      },
+      30s))
+      << consumer.log();
+  EXPECT_TRUE(consumer.terminate(10s));
 }
 
 TEST(PostgresConsumerProcess, KillNineUnderLoadThenRestartKeepsEveryAcknowledgedEventOnce) {

@@ -2,10 +2,17 @@
 
 #include "support/backends.hpp"
 
+#include <sys/types.h>
 #include <sys/wait.h>
 
+#include <csignal>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace evs::test {
 namespace {
@@ -50,6 +57,37 @@ void pg_control::start() const {
 }
 
 bool pg_control::running() const { return pg_ctl("status") == 0; }
+
+// The postmaster's pid is the first line of postmaster.pid; its children are the backends.
+void pg_control::signal_all(int signal) const {
+  std::ifstream pid_file{data_ + "/postmaster.pid"};
+  pid_t postmaster = 0;
+  if (!(pid_file >> postmaster) || postmaster <= 0)
+    throw std::runtime_error("no postmaster.pid in " + data_);
+  std::vector<pid_t> targets{postmaster};
+  for (const auto& entry : std::filesystem::directory_iterator{"/proc"}) {
+    const auto name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat{entry.path() / "stat"};
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    std::istringstream fields{line.substr(line.rfind(')') + 2)};
+    std::string state;
+    pid_t parent = 0;
+    if (fields >> state >> parent && parent == postmaster) targets.push_back(std::stoi(name));
+  }
+  for (const pid_t pid : targets) ::kill(pid, signal);
+}
+
+void pg_control::freeze() const { signal_all(SIGSTOP); }
+
+void pg_control::thaw() const {
+  try {
+    signal_all(SIGCONT);
+  } catch (const std::exception&) {
+    // No server to thaw.
+  }
+}
 
 pg_restart_guard::~pg_restart_guard() {
   try {

@@ -15,13 +15,31 @@ class pg_control {
   void start() const;
   bool running() const;
 
+  // SIGSTOP / SIGCONT to the postmaster and every backend: a server that keeps its
+  // connections open and answers nothing, as a network partition looks to a client.
+  void freeze() const;
+  void thaw() const;
+
  private:
   int pg_ctl(const std::string& arguments) const;
+  void signal_all(int signal) const;
 
   std::string bin_;
   std::string data_;
   std::string log_;
   std::string user_;
+};
+
+// Thaws the server on destruction, so that a failed test cannot leave it stopped.
+class pg_thaw_guard {
+ public:
+  explicit pg_thaw_guard(const pg_control& control) : control_{control} {}
+  ~pg_thaw_guard() { control_.thaw(); }
+  pg_thaw_guard(const pg_thaw_guard&) = delete;
+  pg_thaw_guard& operator=(const pg_thaw_guard&) = delete;
+
+ private:
+  const pg_control& control_;
 };
 
 // Starts the server again on destruction if a failed test left it stopped, so that the tests

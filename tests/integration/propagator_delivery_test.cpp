@@ -1,6 +1,7 @@
 // The run loop and the real libcurl sender against a real HTTP server on 127.0.0.1, scripted
 // to answer what an endpoint may answer. Time in the run loop is a fake clock, so backoff and
 // Retry-After cost no waiting; the HTTP exchanges are real.
+#include "codec/body_inflater.hpp"
 #include "propagator/curl_sender.hpp"
 #include "propagator/scheduler.hpp"
 #include "support/propagator_fakes.hpp"
@@ -50,7 +51,8 @@ class PropagatorDelivery : public ::testing::Test {
     cfg.api_url = url;
     spool store{cfg.spool_path, cfg.spool_max_events};
     event_source source{load_templates(""), pick_order::sequential, 1};
-    curl_sender http{cfg.api_url, cfg.api_token, [this] { return stop.aborted(); }};
+    curl_sender http{
+        cfg.api_url, cfg.api_token, [this] { return stop.aborted(); }, {}, cfg.compress};
     sender& out = wrap ? wrap(http) : http;
     scheduler s{cfg, {store, source, out, steady, steady, random, stop, 11}};
     return s.run();
@@ -84,6 +86,23 @@ TEST_F(PropagatorDelivery, PostsJsonBatchesWithTheTokenOverOneConnection) {
   EXPECT_EQ(requests[0].headers.at("content-type"), "application/json");
   expect_exactly_once(server.deliveries(), 20);
   EXPECT_EQ(reader().pending(), 0U);
+}
+
+TEST_F(PropagatorDelivery, WithCompressGzipBodiesGoCompressedAndDecodeToTheEvents) {
+  scripted_server server;
+  cfg.count = 5;
+  cfg.compress = true;
+  EXPECT_EQ(run(server.url()).delivered, 5U);
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 5U);
+  for (const auto& r : requests) {
+    EXPECT_EQ(r.headers.at("content-encoding"), "gzip");
+    codec::body_inflater gunzip{codec::content_coding::gzip};
+    std::string json;
+    ASSERT_EQ(gunzip.feed(r.body, json, 1024 * 1024), codec::body_inflater::status::ok);
+    EXPECT_TRUE(gunzip.ended());
+    EXPECT_EQ(testing::scripted_sender::ids_in(json).size(), 1U) << json;
+  }
 }
 
 TEST_F(PropagatorDelivery, ServerErrorsAreRetriedWithTheSameEvents) {

@@ -5,7 +5,7 @@ set(EVS_PROPAGATOR_IT_DIR ${CMAKE_CURRENT_LIST_DIR})
 
 add_executable(propagator_delivery_test ${EVS_PROPAGATOR_IT_DIR}/propagator_delivery_test.cpp)
 target_link_libraries(propagator_delivery_test PRIVATE evs::propagator evs::test_support
-                      evs_warnings GTest::gtest_main)
+                      evs::codec evs_warnings GTest::gtest_main)
 add_test(NAME propagator_delivery COMMAND propagator_delivery_test)
 set_tests_properties(propagator_delivery PROPERTIES LABELS "integration" TIMEOUT 120)
 

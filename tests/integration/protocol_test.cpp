@@ -1,6 +1,7 @@
 // HTTP/1 details of the real consumer, in-process on SQLite and spoken to over loopback with
-// raw bytes: bodies on routes that take none, Expect, versions, malformed chunks and the
-// read timeout. Each is something a client without a token can send.
+// raw bytes: bodies on routes that take none, Expect, versions, malformed chunks, compressed
+// bodies and the read timeout. Each is something a client without a token can send.
+#include "codec/content_coding.hpp"
 #include "support/backends.hpp"
 #include "support/http_client.hpp"
 #include "support/test_server.hpp"
@@ -137,6 +138,53 @@ TEST_F(Protocol, AMalformedChunkSizeIs400AndAnOversizedOneIs413) {
   http_client client{port(), 10s};
   client.write_raw(post_head("Transfer-Encoding: chunked\r\n") + "7fffffff\r\n");
   EXPECT_EQ(client.read_reply().status, 413U);
+  EXPECT_EQ(stored(), 0U);
+}
+
+TEST_F(Protocol, GzipAndDeflateBodiesAreDecodedAndStored) {
+  for (const auto& [name, coding] : {std::pair{"gzip", codec::content_coding::gzip},
+                                     std::pair{"deflate", codec::content_coding::deflate}}) {
+    const auto body = "[" + event + "," + event + "]";
+    const auto packed = codec::compress(body, coding);
+    const auto r =
+        exchange(post_head("Content-Encoding: " + std::string{name} +
+                           "\r\nContent-Length: " + std::to_string(packed.size()) + "\r\n") +
+                 packed);
+    EXPECT_EQ(r.status, 200U) << name << ": " << r.body;
+  }
+  EXPECT_EQ(stored(), 4U);
+}
+
+TEST_F(Protocol, AGzipBombIs413AtTheLimitAndStoresNothing) {
+  // Ten megabytes of JSON-ish text in about ten kilobytes: past MAX_BODY_BYTES (1 MiB) once
+  // decoded, the request is refused where the limit is crossed.
+  const auto bomb = codec::compress("[" + event + std::string(10 * 1024 * 1024, ' ') + "]",
+                                    codec::content_coding::gzip);
+  ASSERT_LT(bomb.size(), 64U * 1024);
+  http_client client{port(), 10s};
+  client.write_raw(post_head("Content-Encoding: gzip\r\nContent-Length: " +
+                             std::to_string(bomb.size()) + "\r\n") +
+                   bomb);
+  const auto r = client.read_reply();
+  EXPECT_EQ(r.status, 413U) << r.body;
+  EXPECT_TRUE(client.wait_closed_by_peer());
+  EXPECT_EQ(stored(), 0U);
+}
+
+TEST_F(Protocol, ACorruptOrTruncatedCompressedBodyIs400AndAnUnknownCodingIs415) {
+  auto packed = codec::compress("[" + event + "]", codec::content_coding::gzip);
+  const auto send = [&](const std::string& coding, const std::string& bytes) {
+    return exchange(post_head("Content-Encoding: " + coding +
+                              "\r\nContent-Length: " + std::to_string(bytes.size()) + "\r\n") +
+                    bytes);
+  };
+  EXPECT_EQ(send("gzip", "not gzip at all").status, 400U);
+  EXPECT_EQ(send("gzip", packed.substr(0, packed.size() - 8)).status, 400U) << "cut short";
+  EXPECT_EQ(send("deflate", packed).status, 400U) << "gzip is not the zlib format";
+  const auto r = send("br", packed);
+  EXPECT_EQ(r.status, 415U);
+  EXPECT_EQ(r.detail(), "Unsupported Content-Encoding: send gzip, deflate or identity");
+  EXPECT_EQ(send("gzip, gzip", packed).status, 415U);
   EXPECT_EQ(stored(), 0U);
 }
 

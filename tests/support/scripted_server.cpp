@@ -1,5 +1,7 @@
 #include "support/scripted_server.hpp"
 
+#include "codec/body_inflater.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -37,6 +39,19 @@ std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
+}
+
+// The body as JSON text: a compressed one (the propagator's COMPRESS=gzip) decoded, as the
+// consumer decodes it.
+std::string json_text(const recorded_request& r) {
+  const auto coding = r.headers.find("content-encoding");
+  if (coding == r.headers.end()) return r.body;
+  const auto known = codec::parse_content_coding(coding->second);
+  if (!known || *known == codec::content_coding::identity) return r.body;
+  codec::body_inflater inflater{*known};
+  std::string decoded;
+  inflater.feed(r.body, decoded, std::string{}.max_size());
+  return decoded;
 }
 
 recorded_request record(const http::request<http::string_body>& request, std::size_t connection) {
@@ -128,7 +143,7 @@ struct scripted_server::parts {
     if (commits) {
       std::size_t accepted = 0;
       std::size_t duplicates = 0;
-      const auto events = boost::json::parse(request.body);
+      const auto events = boost::json::parse(json_text(request));
       for (const auto& e : events.as_array()) {
         const std::string id{e.as_object().at("event_id").as_string()};
         (deliveries[id]++ == 0 ? accepted : duplicates)++;

@@ -14,6 +14,8 @@ namespace {
 consumer::api_options api_options_for(const test_server_options& o) {
   auto api = o.api;
   api.max_body_bytes = o.server.body_limit;
+  api.io_threads = o.server.threads;
+  api.backend = storage::backend_name(o.storage);
   return api;
 }
 
@@ -29,7 +31,10 @@ struct test_server::parts {
             verifier, o.clock != nullptr ? *o.clock : system_clock,
             random,   api_options_for(o)},
         server{o.server, api},
-        thread{[this] { server.run(); }} {}
+        thread{[this] {
+          api.report_connections_of(server);
+          server.run();
+        }} {}
 
   ~parts() {
     server.stop();

@@ -4,7 +4,10 @@
 
 #include <poll.h>
 
+#include <cerrno>
 #include <charconv>
+#include <chrono>
+#include <cstdio>
 #include <string>
 
 namespace evs::storage::postgres {
@@ -133,7 +136,8 @@ PGPing ping_server(const connect_options& options) {
   return PQpingParams(params.keywords(), params.values(), options.expand_dbname ? 1 : 0);
 }
 
-connection::connection(const connect_options& options) {
+connection::connection(const connect_options& options)
+    : statement_timeout_{options.statement_timeout} {
   const connect_params params{options};
   conn_ = PQconnectdbParams(params.keywords(), params.values(), options.expand_dbname ? 1 : 0);
   if (conn_ == nullptr)
@@ -149,6 +153,13 @@ connection::connection(const connect_options& options) {
     throw pg_error(message, "", true);
   }
   PQsetNoticeProcessor(conn_, log_notice, nullptr);
+  // Non-blocking, so that sending a large statement to a server that stopped reading cannot
+  // block either: every wait goes through wait_for_socket() and its deadline.
+  if (PQsetnonblocking(conn_, 1) != 0)
+    throw pg_error("cannot make the PostgreSQL connection non-blocking", "", true);
+  // The server gives up on its own as well, so that a statement waiting on a lock does not
+  // outlive the client that gave up on it.
+  exec(("SET statement_timeout = " + std::to_string(statement_timeout_.count())).c_str());
 }
 
 connection::~connection() {
@@ -192,17 +203,79 @@ query_result connection::check(PGresult* result, std::string_view context) {
   throw pg_error(message, std::move(sqlstate), PQstatus(conn_) != CONNECTION_OK);
 }
 
-query_result connection::exec(const char* sql) { return check(PQexec(conn_, sql), "exec"); }
+bool connection::wait_for_socket(short events, std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd socket{PQsocket(conn_), events, 0};
+    const int ready = ::poll(&socket, 1, static_cast<int>(left.count()));
+    if (ready > 0) return true;
+    if (ready < 0 && errno != EINTR) return true;  // let libpq meet and report the error
+  }
+}
+
+void connection::abandon(std::string_view context) {
+  // A server that stopped answering cannot be asked to cancel either: drop the connection.
+  PQfinish(conn_);
+  conn_ = nullptr;
+  prepared_.clear();
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.1f",
+                std::chrono::duration<double>(statement_timeout_).count());
+  throw pg_error(std::string{context} + ": no answer from PostgreSQL within " + seconds +
+                     " s; connection dropped",
+                 "", true, true);
+}
+
+PGresult* connection::await_result(bool sent, std::string_view context) {
+  if (!sent) return nullptr;  // check() reports PQerrorMessage
+  const auto deadline = std::chrono::steady_clock::now() + statement_timeout_;
+  for (;;) {  // what libpq could not send at once
+    const int flushed = PQflush(conn_);
+    if (flushed == 0) break;
+    if (flushed < 0) return nullptr;
+    if (!wait_for_socket(POLLOUT | POLLIN, deadline)) abandon(context);
+    if (PQconsumeInput(conn_) == 0) return nullptr;
+  }
+  // As PQexec does: the last result, or the first error.
+  PGresult* kept = nullptr;
+  for (;;) {
+    while (PQisBusy(conn_) != 0) {
+      if (!wait_for_socket(POLLIN, deadline)) {
+        PQclear(kept);
+        abandon(context);
+      }
+      if (PQconsumeInput(conn_) == 0) break;  // PQgetResult reports the failure
+    }
+    PGresult* next = PQgetResult(conn_);
+    if (next == nullptr) return kept;
+    const auto status = PQresultStatus(kept);
+    if (kept != nullptr && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      PQclear(next);
+    } else {
+      PQclear(kept);
+      kept = next;
+    }
+    if (PQstatus(conn_) == CONNECTION_BAD) return kept;
+  }
+}
+
+query_result connection::exec(const char* sql) {
+  return check(await_result(PQsendQuery(conn_, sql) != 0, "exec"), "exec");
+}
 
 query_result connection::exec_prepared(const std::string& name, const char* sql,
                                        const param_list& params) {
   if (!prepared_.contains(name)) {
-    check(PQprepare(conn_, name.c_str(), sql, 0, nullptr), "prepare " + name);
+    check(await_result(PQsendPrepare(conn_, name.c_str(), sql, 0, nullptr) != 0, name),
+          "prepare " + name);
     prepared_.insert(name);
   }
-  return check(
-      PQexecPrepared(conn_, name.c_str(), params.size(), params.values(), nullptr, nullptr, 0),
-      name);
+  return check(await_result(PQsendQueryPrepared(conn_, name.c_str(), params.size(), params.values(),
+                                                nullptr, nullptr, 0) != 0,
+                            name),
+               name);
 }
 
 }  // namespace evs::storage::postgres

@@ -22,13 +22,17 @@ namespace evs::storage::postgres {
 // Thrown by the wrappers; the store turns it into errc values at its boundary.
 class pg_error : public std::runtime_error {
  public:
-  pg_error(const std::string& what, std::string sqlstate, bool connection_lost)
+  pg_error(const std::string& what, std::string sqlstate, bool connection_lost,
+           bool timed_out = false)
       : std::runtime_error(what),
         sqlstate_{std::move(sqlstate)},
-        connection_lost_{connection_lost} {}
+        connection_lost_{connection_lost},
+        timed_out_{timed_out} {}
 
   const std::string& sqlstate() const noexcept { return sqlstate_; }
   bool connection_lost() const noexcept { return connection_lost_; }
+  // The server did not answer within the statement timeout; the connection was dropped.
+  bool timed_out() const noexcept { return timed_out_; }
 
   // Worth retrying later: the server is down, restarting, overloaded, read-only, or the
   // transaction lost a deadlock or serialization race. Everything else will fail again.
@@ -37,6 +41,7 @@ class pg_error : public std::runtime_error {
  private:
   std::string sqlstate_;
   bool connection_lost_;
+  bool timed_out_;
 };
 
 // Parameters of one statement, all in text format. Holds pointers to the caller's strings
@@ -93,6 +98,10 @@ struct connect_options {
   std::chrono::seconds connect_timeout{5};
   std::chrono::seconds keepalive_idle{10};
   std::chrono::milliseconds tcp_user_timeout{15000};
+  // The longest wait for the answer to one statement (a commit included), on the server
+  // (statement_timeout) and here: a server that stops answering without closing the
+  // connection (a partition, a stopped process) cannot hold a caller longer than this.
+  std::chrono::milliseconds statement_timeout{10000};
   std::string application_name = "event-consumer";
 };
 
@@ -115,6 +124,8 @@ class connection {
   bool idle_outside_transaction() const noexcept;
 
   // Simple protocol: several statements, no parameters. For fixed SQL only (migrations).
+  // Every call waits at most the statement timeout; past it the connection is closed and
+  // pg_error (connection_lost() and timed_out()) is thrown.
   query_result exec(const char* sql);
   // Extended protocol with bound parameters; the statement is prepared on first use on this
   // connection under `name` and reused afterwards.
@@ -122,8 +133,13 @@ class connection {
 
  private:
   query_result check(PGresult* result, std::string_view context);
+  // The result of what `sent` says was just sent, within the statement timeout.
+  PGresult* await_result(bool sent, std::string_view context);
+  bool wait_for_socket(short events, std::chrono::steady_clock::time_point deadline);
+  [[noreturn]] void abandon(std::string_view context);
 
   PGconn* conn_ = nullptr;
+  std::chrono::milliseconds statement_timeout_;
   std::unordered_set<std::string> prepared_;
 };
 

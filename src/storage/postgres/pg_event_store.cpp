@@ -133,6 +133,10 @@ connect_options options_from(const postgres_config& config) {
   connect_options options;
   options.params = config.params;
   options.expand_dbname = config.expand_dbname;
+  options.statement_timeout = config.timeout;
+  // libpq's connect_timeout is whole seconds, at least 2.
+  options.connect_timeout =
+      std::max(std::chrono::seconds{2}, std::chrono::ceil<std::chrono::seconds>(config.timeout));
   return options;
 }
 
@@ -193,9 +197,10 @@ result<T> pg_event_store::run(connection_pool& pool, std::string_view operation,
       // Safe retries only: a read on a connection that died while idle in the pool, or a
       // statement the server rolled back entirely (deadlock, serialization failure).
       const bool lost_race = e.sqlstate() == "40P01" || e.sqlstate() == "40001";
-      const bool again = attempt < max_attempts &&
-                         ((policy == retry::stale_connection && reused && e.connection_lost()) ||
-                          (policy == retry::lost_race && lost_race));
+      const bool again =
+          attempt < max_attempts &&
+          ((policy == retry::stale_connection && reused && e.connection_lost() && !e.timed_out()) ||
+           (policy == retry::lost_race && lost_race));
       if (again) continue;
       report(operation, e);
       return make_error_code(e.transient() ? errc::storage_unavailable : errc::storage_failure);

@@ -1,0 +1,34 @@
+#include "consumer/admin_api.hpp"
+
+#include "consumer/responses.hpp"
+
+namespace evs::consumer {
+
+server::admission admin_api::admit(const server::http_request& head) {
+  const auto refuse = [](endpoint e, server::http_response refusal) {
+    return server::admission{std::move(refusal), {static_cast<unsigned>(e), {}}};
+  };
+  if (match_route("GET", head.path).target != endpoint::metrics)
+    return refuse(endpoint::not_found, not_found());
+  if (head.method != "GET") return refuse(endpoint::method_not_allowed, method_not_allowed("GET"));
+  if (head.has_body()) return refuse(endpoint::metrics, body_not_taken());
+  return {std::nullopt, {static_cast<unsigned>(endpoint::metrics), {}}};
+}
+
+boost::asio::awaitable<server::http_response> admin_api::respond(
+    const server::matched_route& /*route*/, const server::http_request& /*request*/) {
+  return api_.scrape();
+}
+
+server::http_response admin_api::on_protocol_error(server::protocol_error error,
+                                                   std::string_view detail) {
+  return api_.on_protocol_error(error, detail);
+}
+
+void admin_api::on_answered(const server::matched_route* route, unsigned status,
+                            std::size_t request_body_bytes,
+                            std::chrono::nanoseconds elapsed) noexcept {
+  api_.on_answered(route, status, request_body_bytes, elapsed);
+}
+
+}  // namespace evs::consumer

@@ -1,0 +1,27 @@
+#pragma once
+// The handler of the second listener (ADMIN_PORT): GET /metrics, for operators who keep it off
+// the public port. Answers and counts as the main listener's handler does; every other path is
+// 404.
+#include "consumer/event_api.hpp"
+#include "server/request_handler.hpp"
+
+namespace evs::consumer {
+
+class admin_api final : public server::request_handler {
+ public:
+  explicit admin_api(event_api& api) : api_{api} {}
+
+  server::admission admit(const server::http_request& head) override;
+  boost::asio::awaitable<server::http_response> respond(
+      const server::matched_route& route, const server::http_request& request) override;
+  server::http_response on_protocol_error(server::protocol_error error,
+                                          std::string_view detail) override;
+  void on_answered(const server::matched_route* route, unsigned status,
+                   std::size_t request_body_bytes,
+                   std::chrono::nanoseconds elapsed) noexcept override;
+
+ private:
+  event_api& api_;
+};
+
+}  // namespace evs::consumer

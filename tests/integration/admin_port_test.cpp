@@ -1,0 +1,63 @@
+// ADMIN_PORT on the real binary: /metrics leaves the main port for a second listener, which
+// serves nothing else and counts what the main one does.
+#include "support/consumer_process.hpp"
+#include "support/http_client.hpp"
+#include "support/metrics_scrape.hpp"
+#include "support/temp_dir.hpp"
+#include "support/tokens.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <string>
+
+namespace evs::test {
+namespace {
+
+// A port free a moment ago: the kernel's pick for a listener that is closed at once.
+std::uint16_t free_port() {
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::acceptor probe{
+      ioc, {boost::asio::ip::make_address("127.0.0.1"), 0}, /*reuse_address=*/true};
+  return probe.local_endpoint().port();
+}
+
+TEST(AdminPort, MetricsMoveToTheAdminListener) {
+  temp_dir dir{"evs-admin"};
+  const auto admin_port = free_port();
+  consumer_process consumer{
+      EVS_CONSUMER_BINARY,
+      dir / "consumer.log",
+      {{"DB_PATH", (dir / "events.db").string()}, {"ADMIN_PORT", std::to_string(admin_port)}}};
+  const auto port = consumer.wait_listening();
+
+  EXPECT_EQ(http_once(port, "GET", "/metrics").status, 404U);
+  const auto stored =
+      http_once(port, "POST", "/api/event", R"({"event_type":"t","event_payload":"p"})",
+                {{"Authorization", bearer(make_token("events:write"))}});
+  EXPECT_EQ(stored.status, 200U) << stored.body;
+
+  const auto scrape = http_once(admin_port, "GET", "/metrics");
+  ASSERT_EQ(scrape.status, 200U) << consumer.log();
+  EXPECT_EQ(scrape.header("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_EQ(sample_value(scrape.body, "evs_events_accepted_total"), "1") << scrape.body;
+  // The main port's 404 for /metrics.
+  EXPECT_EQ(sample_value(scrape.body, R"(evs_http_requests_total{method="unmatched",)"
+                                      R"(route="unmatched",code="4xx"})"),
+            "1")
+      << scrape.body;
+
+  // Nothing else is served there.
+  EXPECT_EQ(http_once(admin_port, "GET", "/api/events").status, 404U);
+  EXPECT_EQ(http_once(admin_port, "GET", "/healthz").status, 404U);
+  EXPECT_EQ(http_once(admin_port, "POST", "/metrics", "{}").status, 405U);
+
+  const auto stopped = consumer.terminate(std::chrono::seconds{20});
+  ASSERT_TRUE(stopped);
+  EXPECT_TRUE(stopped->exited && stopped->code == 0) << consumer.log();
+}
+
+}  // namespace
+}  // namespace evs::test
