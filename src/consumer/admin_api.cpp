@@ -4,20 +4,26 @@
 
 namespace evs::consumer {
 
+bool admin_api::served(endpoint e) const {
+  return e == endpoint::openapi || e == endpoint::docs || e == endpoint::docs_asset ||
+         (e == endpoint::metrics && metrics_);
+}
+
 server::admission admin_api::admit(const server::http_request& head) {
   const auto refuse = [](endpoint e, server::http_response refusal) {
     return server::admission{std::move(refusal), {static_cast<unsigned>(e), {}}};
   };
-  if (match_route("GET", head.path).target != endpoint::metrics)
-    return refuse(endpoint::not_found, not_found());
+  auto r = match_route("GET", head.path);  // every page here is GET
+  if (!served(r.target)) return refuse(endpoint::not_found, not_found());
   if (head.method != "GET") return refuse(endpoint::method_not_allowed, method_not_allowed("GET"));
-  if (head.has_body()) return refuse(endpoint::metrics, body_not_taken());
-  return {std::nullopt, {static_cast<unsigned>(endpoint::metrics), {}}};
+  if (head.has_body()) return refuse(r.target, body_not_taken());
+  return {std::nullopt, {static_cast<unsigned>(r.target), std::move(r.id)}};
 }
 
+// The main handler's answers: what is served here, admit() decided.
 boost::asio::awaitable<server::http_response> admin_api::respond(
-    const server::matched_route& /*route*/, const server::http_request& /*request*/) {
-  return api_.scrape();
+    const server::matched_route& route, const server::http_request& request) {
+  return api_.respond(route, request);
 }
 
 server::http_response admin_api::on_protocol_error(server::protocol_error error,

@@ -1,7 +1,7 @@
 #pragma once
-// The handler of the second listener (ADMIN_PORT): GET /metrics, for operators who keep it off
-// the public port. Answers and counts as the main listener's handler does; every other path is
-// 404.
+// The handler of the second listener (ADMIN_PORT): the operator's pages, GET /metrics (unless
+// METRICS=off), /openapi.json and /docs, for operators who keep them off the public port.
+// Answers and counts as the main listener's handler does; every other path is 404.
 #include "consumer/event_api.hpp"
 #include "server/request_handler.hpp"
 
@@ -9,7 +9,7 @@ namespace evs::consumer {
 
 class admin_api final : public server::request_handler {
  public:
-  explicit admin_api(event_api& api) : api_{api} {}
+  admin_api(event_api& api, bool metrics) : api_{api}, metrics_{metrics} {}
 
   server::admission admit(const server::http_request& head) override;
   boost::asio::awaitable<server::http_response> respond(
@@ -21,7 +21,10 @@ class admin_api final : public server::request_handler {
                    std::chrono::nanoseconds elapsed) noexcept override;
 
  private:
+  bool served(endpoint e) const;
+
   event_api& api_;
+  bool metrics_;
 };
 
 }  // namespace evs::consumer

@@ -62,17 +62,18 @@ int run_consumer(const consumer_config& config,
   options.retry_after = config.retry_after;
   options.token_cache.shards = config.server.threads;  // both: 0 is one per core
   options.io_threads = config.server.threads;
-  // With an admin listener, /metrics is served there and not on the main port.
+  // With an admin listener, /metrics, /openapi.json and /docs are served there and not on the
+  // main port.
   options.serve_metrics = config.serve_metrics && config.admin_port == 0;
+  options.serve_docs = config.admin_port == 0;
   options.backend = storage::backend_name(config.storage);
   event_api api{*store, writer, verifier, clock, random, options};
 
   server::http_server server{config.server, api};
   api.report_connections_of(server);
-  admin_api admin_handler{api};
+  admin_api admin_handler{api, config.serve_metrics};
   std::optional<server::http_server> admin;
-  if (config.serve_metrics && config.admin_port != 0)
-    admin.emplace(admin_listener(config), admin_handler);
+  if (config.admin_port != 0) admin.emplace(admin_listener(config), admin_handler);
   log::info("event-consumer listening",
             {{"address", "http://" + config.server.host + ":" + std::to_string(server.port())},
              {"storage", std::holds_alternative<storage::sqlite_config>(config.storage)
@@ -81,7 +82,7 @@ int run_consumer(const consumer_config& config,
              {"max_connections", std::to_string(server.max_connections())}});
   if (admin)
     log::info(
-        "admin listener for /metrics",
+        "admin listener for /metrics, /openapi.json and /docs",
         {{"admin_address", "http://" + config.server.host + ":" + std::to_string(admin->port())}});
   if (on_listening) on_listening(server.port());
   std::thread admin_thread;

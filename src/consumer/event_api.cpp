@@ -121,8 +121,11 @@ auto event_api::offload(Function f) -> asio::awaitable<decltype(f())> {
 
 server::admission event_api::admit(const http_request& head) {
   auto r = match_route(head.method, head.path);
-  if (r.target == endpoint::not_found || (r.target == endpoint::metrics && !options_.serve_metrics))
-    return refuse(endpoint::not_found, not_found());
+  const bool elsewhere = (r.target == endpoint::metrics && !options_.serve_metrics) ||
+                         ((r.target == endpoint::openapi || r.target == endpoint::docs ||
+                           r.target == endpoint::docs_asset) &&
+                          !options_.serve_docs);
+  if (r.target == endpoint::not_found || elsewhere) return refuse(endpoint::not_found, not_found());
   if (r.target == endpoint::method_not_allowed)
     return refuse(r.target, method_not_allowed(std::move(r.allow)));
   // Refused before a byte of it is read, so it costs no memory (DESIGN: 413).
