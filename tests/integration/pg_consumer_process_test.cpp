@@ -377,19 +377,27 @@ class table_lock {
   PGconn* conn_;
 };
 
+// One run of event-consumer on `url` with `setting` on top, and its port once it has stored an
+// event of `event_type` (so that the schema exists and a writer connection is open).
+std::pair<consumer_process, std::uint16_t> consumer_with_one_event(
+    const temp_dir& dir, const std::string& url, std::pair<std::string, std::string> setting,
+    const std::string& event_type) {
+  consumer_process consumer{EVS_CONSUMER_BINARY, dir / "consumer.log",
+                            postgres_settings({{"DATABASE_URL", url}, std::move(setting)})};
+  const auto port = consumer.wait_listening(60s);
+  const auto first = http_once(port, "POST", "/api/event", batch_body({"before"}, event_type),
+                               {{"Authorization", bearer(make_token("events:write"))}});
+  if (first.status != 200U) throw std::runtime_error("the first event got " + first.body);
+  return {std::move(consumer), port};
+}
+
 TEST(PostgresConsumerProcess, ShutdownIsBoundedWhenAStoreCallHangs) {
   test_database db{postgres_backend()};
   const auto url = postgres_url(db);
   temp_dir dir{"evs-pg-stop"};
-  consumer_process consumer{
-      EVS_CONSUMER_BINARY, dir / "consumer.log",
-      postgres_settings({{"DATABASE_URL", url}, {"SHUTDOWN_TIMEOUT_SECONDS", "2"}})};
-  const auto port = consumer.wait_listening(60s);
+  auto [consumer, port] =
+      consumer_with_one_event(dir, url, {"SHUTDOWN_TIMEOUT_SECONDS", "2"}, "stop.pg");
   const auto token = make_token("events:write");
-  ASSERT_EQ(http_once(port, "POST", "/api/event", batch_body({"before"}, "stop.pg"),
-                      {{"Authorization", bearer(token)}})
-                .status,
-            200U);
 
   table_lock lock{url};
   auto stuck = std::async(std::launch::async, [&] {
@@ -420,13 +428,9 @@ TEST(PostgresConsumerProcess, ASilentServerGets503WithinDbTimeoutAndTheConsumerR
   test_database db{postgres_backend()};
   const auto url = postgres_url(db);
   temp_dir dir{"evs-pg-silent"};
-  consumer_process consumer{
-      EVS_CONSUMER_BINARY, dir / "consumer.log",
-      postgres_settings({{"DATABASE_URL", url}, {"DB_TIMEOUT_SECONDS", "2"}})};
-  const auto port = consumer.wait_listening(60s);
+  auto [consumer, port] =
+      consumer_with_one_event(dir, url, {"DB_TIMEOUT_SECONDS", "2"}, "silent.pg");
   const header_list auth{{"Authorization", bearer(make_token("events:write events:read"))}};
-  ASSERT_EQ(http_once(port, "POST", "/api/event", batch_body({"before"}, "silent.pg"), auth).status,
-            200U);
 
   {
     // The server keeps every connection open and answers nothing, as behind a partition.
