@@ -12,3 +12,18 @@ function(evs_embed_file target symbol namespace input)
     VERBATIM)
   target_sources(${target} PRIVATE ${output})
 endfunction()
+
+# evs_content_version(VAR FILE...): sets VAR to 16 hex digits of a hash of the FILEs' contents,
+# and configures again when one changes. A page names its files with it in the query, so they
+# can be cached for long and still change with the build.
+function(evs_content_version var)
+  set(hashes "")
+  foreach(file IN LISTS ARGN)
+    file(SHA256 ${file} hash)
+    string(APPEND hashes ${hash})
+  endforeach()
+  string(SHA256 hash "${hashes}")
+  string(SUBSTRING ${hash} 0 16 version)
+  set(${var} ${version} PARENT_SCOPE)
+  set_property(DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${ARGN})
+endfunction()

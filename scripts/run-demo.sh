@@ -93,6 +93,12 @@ else
 fi
 
 say "event-consumer listens on http://$host:$port (POST /api/event; events stored in $data)"
+# The dashboard follows /metrics: off with METRICS=off, on the admin listener with ADMIN_PORT.
+admin_port=$(setting ADMIN_PORT 0)
+[[ $admin_port != 0 ]] || admin_port=$port
+if [[ $(setting METRICS public | tr '[:upper:]' '[:lower:]') != off ]]; then
+  say "live dashboard: http://$host:$admin_port/dashboard (API docs: http://$host:$admin_port/docs)"
+fi
 say "event-propagator sends sample events to $(setting API_URL "http://localhost:$port/api/event"), spooled in $(setting SPOOL_PATH ./data/propagator-spool.db)"
 say "Ctrl-C stops both (the propagator first, delivering what it holds)"
 for note in "${notes[@]}"; do say "$note"; done

@@ -6,7 +6,7 @@ namespace evs::consumer {
 
 bool admin_api::served(endpoint e) const {
   return e == endpoint::openapi || e == endpoint::docs || e == endpoint::docs_asset ||
-         (e == endpoint::metrics && metrics_);
+         (follows_metrics(e) && metrics_);
 }
 
 server::admission admin_api::admit(const server::http_request& head) {

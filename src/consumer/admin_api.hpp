@@ -1,6 +1,7 @@
 #pragma once
-// The handler of the second listener (ADMIN_PORT): the operator's pages, GET /metrics (unless
-// METRICS=off), /openapi.json and /docs, for operators who keep them off the public port.
+// The handler of the second listener (ADMIN_PORT): the operator's pages, GET /metrics and
+// /dashboard (unless METRICS=off), /openapi.json and /docs, for operators who keep them off the
+// public port.
 // Answers and counts as the main listener's handler does; every other path is 404.
 #include "consumer/event_api.hpp"
 #include "server/request_handler.hpp"

@@ -62,8 +62,8 @@ int run_consumer(const consumer_config& config,
   options.retry_after = config.retry_after;
   options.token_cache.shards = config.server.threads;  // both: 0 is one per core
   options.io_threads = config.server.threads;
-  // With an admin listener, /metrics, /openapi.json and /docs are served there and not on the
-  // main port.
+  // With an admin listener, /metrics, /dashboard, /openapi.json and /docs are served there and
+  // not on the main port.
   options.serve_metrics = config.serve_metrics && config.admin_port == 0;
   options.serve_docs = config.admin_port == 0;
   options.backend = storage::backend_name(config.storage);
@@ -82,8 +82,13 @@ int run_consumer(const consumer_config& config,
              {"max_connections", std::to_string(server.max_connections())}});
   if (admin)
     log::info(
-        "admin listener for /metrics, /openapi.json and /docs",
+        "admin listener for /metrics, /dashboard, /openapi.json and /docs",
         {{"admin_address", "http://" + config.server.host + ":" + std::to_string(admin->port())}});
+  if (config.serve_metrics) {
+    const auto port = admin ? admin->port() : server.port();
+    log::info("live dashboard", {{"url", "http://" + config.server.host + ":" +
+                                             std::to_string(port) + "/dashboard"}});
+  }
   if (on_listening) on_listening(server.port());
   std::thread admin_thread;
   if (admin) admin_thread = std::thread{[&admin] { admin->run(); }};

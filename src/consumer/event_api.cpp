@@ -1,6 +1,7 @@
 #include "consumer/event_api.hpp"
 
 #include "consumer/async_commit.hpp"
+#include "consumer/dashboard_responses.hpp"
 #include "consumer/docs_responses.hpp"
 #include "consumer/exposition.hpp"
 #include "consumer/list_query.hpp"
@@ -121,7 +122,7 @@ auto event_api::offload(Function f) -> asio::awaitable<decltype(f())> {
 
 server::admission event_api::admit(const http_request& head) {
   auto r = match_route(head.method, head.path);
-  const bool elsewhere = (r.target == endpoint::metrics && !options_.serve_metrics) ||
+  const bool elsewhere = (follows_metrics(r.target) && !options_.serve_metrics) ||
                          ((r.target == endpoint::openapi || r.target == endpoint::docs ||
                            r.target == endpoint::docs_asset) &&
                           !options_.serve_docs);
@@ -180,6 +181,8 @@ asio::awaitable<http_response> event_api::respond(const server::matched_route& r
     case endpoint::docs: return answer(docs_page_response());
     case endpoint::docs_asset: return answer(docs_file_response(route.param));
     case endpoint::metrics: return scrape();
+    case endpoint::dashboard: return answer(dashboard_page_response());
+    case endpoint::dashboard_asset: return answer(dashboard_file_response(route.param));
     case endpoint::method_not_allowed:
     case endpoint::not_found: break;  // refused by admit
   }

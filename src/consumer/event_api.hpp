@@ -27,7 +27,7 @@ struct api_options {
   std::chrono::seconds retry_after{1};
   auth::token_cache_limits token_cache;  // give it one shard per I/O thread
   std::size_t io_threads = 0;            // metrics slots; 0: one per core, as the server's
-  bool serve_metrics = true;             // GET /metrics on this listener, without a token
+  bool serve_metrics = true;             // GET /metrics and /dashboard here, without a token
   bool serve_docs = true;                // GET /openapi.json and /docs on this listener
   std::string_view backend = "sqlite";   // for evs_build_info: sqlite or postgresql
 };

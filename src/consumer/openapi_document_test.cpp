@@ -1,6 +1,7 @@
 // The OpenAPI document the binary serves against the router's table: every route is described,
 // every described operation is routed, and scopes and request bodies agree with the rules the
 // router applies.
+#include "consumer/dashboard_responses.hpp"
 #include "consumer/docs_responses.hpp"
 #include "consumer/router.hpp"
 
@@ -168,6 +169,41 @@ TEST(DocsPage, LoadsItsFilesFromThisOriginOnly) {
       page.headers, [](const auto& h) { return h.first == "Content-Security-Policy"; });
   ASSERT_NE(csp, page.headers.end());
   EXPECT_NE(csp->second.find("script-src 'self'"), std::string::npos);
+}
+
+TEST(DashboardPage, FilesHaveTheirTypesAndAreCachedLong) {
+  const struct {
+    const char* file;
+    const char* type;
+  } cases[] = {{"app.js", "text/javascript; charset=utf-8"},
+               {"app.css", "text/css; charset=utf-8"},
+               {"uplot.min.js", "text/javascript; charset=utf-8"},
+               {"uplot.min.css", "text/css; charset=utf-8"}};
+  for (const auto& c : cases) {
+    const auto res = dashboard_file_response(c.file);
+    EXPECT_EQ(res.status, 200U) << c.file;
+    EXPECT_EQ(res.content_type, c.type) << c.file;
+    EXPECT_GT(res.body.size(), 100U) << c.file;
+  }
+  EXPECT_NE(dashboard_file_response("uplot.min.js").body.find("uPlot"), std::string::npos);
+  EXPECT_EQ(dashboard_file_response("index.html").status, 404U);
+  EXPECT_EQ(dashboard_file_response("docs.js").status, 404U);
+}
+
+TEST(DashboardPage, LoadsItsFilesFromThisOriginOnly) {
+  const auto page = dashboard_page_response();
+  EXPECT_EQ(page.status, 200U);
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find("/dashboard/uplot.min.js?v="), std::string::npos);
+  EXPECT_NE(page.body.find("/dashboard/app.js?v="), std::string::npos);
+  EXPECT_EQ(page.body.find("http"), std::string::npos) << "the page must name no other host";
+  EXPECT_EQ(page.body.find("@EVS_DASHBOARD_VERSION@"), std::string::npos);
+  const auto csp = std::ranges::find_if(
+      page.headers, [](const auto& h) { return h.first == "Content-Security-Policy"; });
+  ASSERT_NE(csp, page.headers.end());
+  EXPECT_NE(csp->second.find("script-src 'self'"), std::string::npos);
+  EXPECT_NE(csp->second.find("connect-src 'self'"), std::string::npos);
+  EXPECT_EQ(csp->second.find("unsafe"), std::string::npos);
 }
 
 }  // namespace

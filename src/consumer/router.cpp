@@ -57,6 +57,8 @@ access_rule access_for(endpoint e) {
     case endpoint::openapi:
     case endpoint::docs:
     case endpoint::docs_asset:
+    case endpoint::dashboard:
+    case endpoint::dashboard_asset:
     case endpoint::not_found:
     case endpoint::method_not_allowed: return {false, std::nullopt};
   }
@@ -67,6 +69,10 @@ route_name name_of(endpoint e) {
   for (const auto& row : route_table)
     if (row.target == e) return {row.method, row.path};
   return {};
+}
+
+bool follows_metrics(endpoint e) {
+  return e == endpoint::metrics || e == endpoint::dashboard || e == endpoint::dashboard_asset;
 }
 
 bool has_body(endpoint e) {

@@ -12,19 +12,21 @@ namespace evs::consumer {
 // The routes first, then not_found and method_not_allowed: the metrics keep a slot per route,
 // indexed by endpoint up to routed_endpoints.
 enum class endpoint {
-  ingest,         // POST /api/event, /event
-  ready,          // GET /api/ready, /ready
-  health,         // GET /healthz
-  create_event,   // POST /api/events
-  list_events,    // GET /api/events
-  get_event,      // GET /api/events/{id}
-  replace_event,  // PUT /api/events/{id}
-  patch_event,    // PATCH /api/events/{id}
-  delete_event,   // DELETE /api/events/{id}
-  metrics,        // GET /metrics
-  openapi,        // GET /openapi.json
-  docs,           // GET /docs
-  docs_asset,     // GET /docs/{file}
+  ingest,           // POST /api/event, /event
+  ready,            // GET /api/ready, /ready
+  health,           // GET /healthz
+  create_event,     // POST /api/events
+  list_events,      // GET /api/events
+  get_event,        // GET /api/events/{id}
+  replace_event,    // PUT /api/events/{id}
+  patch_event,      // PATCH /api/events/{id}
+  delete_event,     // DELETE /api/events/{id}
+  metrics,          // GET /metrics
+  openapi,          // GET /openapi.json
+  docs,             // GET /docs
+  docs_asset,       // GET /docs/{file}
+  dashboard,        // GET /dashboard
+  dashboard_asset,  // GET /dashboard/{file}
   not_found,
   method_not_allowed,
 };
@@ -37,7 +39,7 @@ struct route_spec {
   std::string_view path;
   endpoint target;
 };
-inline constexpr std::array<route_spec, 15> route_table{{
+inline constexpr std::array<route_spec, 17> route_table{{
     {"POST", "/api/event", endpoint::ingest},
     {"POST", "/event", endpoint::ingest},
     {"GET", "/api/ready", endpoint::ready},
@@ -53,6 +55,8 @@ inline constexpr std::array<route_spec, 15> route_table{{
     {"GET", "/openapi.json", endpoint::openapi},
     {"GET", "/docs", endpoint::docs},
     {"GET", "/docs/{file}", endpoint::docs_asset},
+    {"GET", "/dashboard", endpoint::dashboard},
+    {"GET", "/dashboard/{file}", endpoint::dashboard_asset},
 }};
 
 struct route {
@@ -80,6 +84,10 @@ struct access_rule {
   std::optional<auth::scope> scope;
 };
 access_rule access_for(endpoint e);
+
+// The operator's pages that follow /metrics: off with METRICS=off, on the admin listener with
+// ADMIN_PORT.
+bool follows_metrics(endpoint e);
 
 // Whether requests to the endpoint carry a JSON body.
 bool has_body(endpoint e);

@@ -31,6 +31,9 @@ TEST(RouterTest, EveryRouteOfTheContract) {
       {"GET", "/docs", endpoint::docs},
       {"GET", "/docs/", endpoint::docs},
       {"GET", "/docs/swagger-ui.css", endpoint::docs_asset},
+      {"GET", "/dashboard", endpoint::dashboard},
+      {"GET", "/dashboard/", endpoint::dashboard},
+      {"GET", "/dashboard/app.js", endpoint::dashboard_asset},
   };
   for (const auto& c : cases) {
     const auto r = match_route(c.method, c.path);
@@ -52,6 +55,17 @@ TEST(RouterTest, DocsFileNameIsPassedOn) {
   EXPECT_EQ(match_route("GET", "/docs/swagger-ui-bundle.js").id, "swagger-ui-bundle.js");
   EXPECT_EQ(match_route("GET", "/docs/a/b").target, endpoint::not_found);
   EXPECT_EQ(match_route("GET", "/openapi.json/x").target, endpoint::not_found);
+  EXPECT_EQ(match_route("GET", "/dashboard/uplot.min.js").id, "uplot.min.js");
+  EXPECT_EQ(match_route("GET", "/dashboard/a/b").target, endpoint::not_found);
+}
+
+TEST(RouterTest, DashboardFollowsMetricsAndNeedsNoToken) {
+  for (const auto e : {endpoint::metrics, endpoint::dashboard, endpoint::dashboard_asset}) {
+    EXPECT_TRUE(follows_metrics(e));
+    EXPECT_FALSE(access_for(e).token_required);
+  }
+  for (const auto e : {endpoint::docs, endpoint::openapi, endpoint::list_events, endpoint::health})
+    EXPECT_FALSE(follows_metrics(e));
 }
 
 TEST(RouterTest, TableHasEachMethodAndPathOnce) {
@@ -109,6 +123,8 @@ TEST(RouterTest, WrongMethodIsNotAllowedWithAllow) {
       {"get", "/api/events/42", "GET, PUT, PATCH, DELETE"},  // methods are case-sensitive
       {"GET", "/api/event/", "POST"},
       {"POST", "/metrics", "GET"},
+      {"POST", "/dashboard", "GET"},
+      {"PUT", "/dashboard/app.js", "GET"},
   };
   for (const auto& c : cases) {
     const auto r = match_route(c.method, c.path);
@@ -119,8 +135,9 @@ TEST(RouterTest, WrongMethodIsNotAllowedWithAllow) {
 
 TEST(RouterTest, AllowListsOnlyMethodsThatWork) {
   // Every method in an Allow value must itself route somewhere real.
-  for (const char* path : {"/api/event", "/ready", "/healthz", "/api/events", "/api/events/1",
-                           "/metrics", "/openapi.json", "/docs", "/docs/docs.js"}) {
+  for (const char* path :
+       {"/api/event", "/ready", "/healthz", "/api/events", "/api/events/1", "/metrics",
+        "/openapi.json", "/docs", "/docs/docs.js", "/dashboard", "/dashboard/app.css"}) {
     const std::string allow = match_route("TRACE", path).allow;
     ASSERT_FALSE(allow.empty()) << path;
     std::string::size_type start = 0;

@@ -1,5 +1,5 @@
-// ADMIN_PORT on the real binary: /metrics, /openapi.json and /docs leave the main port for a
-// second listener, which serves nothing else and counts what the main one does.
+// ADMIN_PORT on the real binary: /metrics, /dashboard, /openapi.json and /docs leave the main
+// port for a second listener, which serves nothing else and counts what the main one does.
 #include "support/consumer_process.hpp"
 #include "support/http_client.hpp"
 #include "support/metrics_scrape.hpp"
@@ -36,6 +36,7 @@ TEST(AdminPort, MetricsAndDocsMoveToTheAdminListener) {
   EXPECT_EQ(http_once(port, "GET", "/metrics").status, 404U);
   EXPECT_EQ(http_once(port, "GET", "/openapi.json").status, 404U);
   EXPECT_EQ(http_once(port, "GET", "/docs").status, 404U);
+  EXPECT_EQ(http_once(port, "GET", "/dashboard").status, 404U);
   const auto stored =
       http_once(port, "POST", "/api/event", R"({"event_type":"t","event_payload":"p"})",
                 {{"Authorization", bearer(make_token("events:write"))}});
@@ -45,16 +46,18 @@ TEST(AdminPort, MetricsAndDocsMoveToTheAdminListener) {
   ASSERT_EQ(scrape.status, 200U) << consumer.log();
   EXPECT_EQ(scrape.header("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
   EXPECT_EQ(sample_value(scrape.body, "evs_events_accepted_total"), "1") << scrape.body;
-  // The main port's 404s for /metrics, /openapi.json and /docs.
+  // The main port's 404s for /metrics, /openapi.json, /docs and /dashboard.
   EXPECT_EQ(sample_value(scrape.body, R"(evs_http_requests_total{method="unmatched",)"
                                       R"(route="unmatched",code="4xx"})"),
-            "3")
+            "4")
       << scrape.body;
 
   const auto document = http_once(admin_port, "GET", "/openapi.json");
   EXPECT_EQ(document.status, 200U);
   EXPECT_NE(document.body.find("\"openapi\""), std::string::npos);
   EXPECT_EQ(http_once(admin_port, "GET", "/docs").status, 200U);
+  EXPECT_EQ(http_once(admin_port, "GET", "/dashboard").status, 200U);
+  EXPECT_EQ(http_once(admin_port, "GET", "/dashboard/uplot.min.js").status, 200U);
 
   // Nothing else is served there.
   EXPECT_EQ(http_once(admin_port, "GET", "/api/events").status, 404U);

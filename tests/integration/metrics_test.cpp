@@ -150,6 +150,9 @@ TEST_F(Metrics, MetricsOffIsNotFound) {
   options.api.serve_metrics = false;
   start(options);
   EXPECT_EQ(http_once(server_->port(), "GET", "/metrics").status, 404U);
+  EXPECT_EQ(http_once(server_->port(), "GET", "/dashboard").status, 404U);
+  EXPECT_EQ(http_once(server_->port(), "GET", "/dashboard/app.js").status, 404U);
+  EXPECT_EQ(http_once(server_->port(), "GET", "/docs").status, 200U);
 }
 
 }  // namespace
