@@ -71,9 +71,13 @@ try {
   // The rate rises above zero and the latest events show what was posted.
   await page.waitForFunction(() => Number(document.querySelector('#events-rate').textContent) > 0);
   const busyRate = await page.locator('#events-rate').innerText();
+  // The page may refresh between two posts: wait for the last round (user.signup) on top.
   await page.locator('#latest-events tbody tr').nth(14).waitFor();
-  const newestType = await page.locator('#latest-events tbody tr').first().locator('td').nth(1).innerText();
-  if (newestType !== 'user.signup') fail(`the newest event shown is "${newestType}", not user.signup`);
+  await page.waitForFunction(() => {
+    const newest = document.querySelector('#latest-events tbody tr');
+    return newest?.querySelectorAll('td')[1]?.textContent === 'user.signup' &&
+           newest.textContent.includes('"round":5');
+  });
   await page.waitForFunction(
     () => document.querySelector('#top-types tbody tr td')?.textContent === 'user.signup' &&
           document.querySelector('#top-types tbody tr td.num')?.textContent === '80');
