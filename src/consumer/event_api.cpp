@@ -3,11 +3,11 @@
 #include "consumer/async_commit.hpp"
 #include "consumer/dashboard_responses.hpp"
 #include "consumer/docs_responses.hpp"
-#include "consumer/exposition.hpp"
 #include "consumer/list_query.hpp"
 #include "consumer/responses.hpp"
 #include "core/cursor.hpp"
 #include "core/event_json.hpp"
+#include "metrics/exposition.hpp"
 #include "runtime/log.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -308,7 +308,7 @@ asio::awaitable<http_response> event_api::scrape() {
   };
   auto read = co_await offload([this, check] {
     return reads{check ? std::optional<bool>{store_.ping().has_value()} : std::nullopt,
-                 read_process_stats()};
+                 metrics::read_process_stats()};
   });
   if (read.storage_answered) {
     ready_checked_at_ns_.store(now.count(), std::memory_order_relaxed);
@@ -331,7 +331,7 @@ asio::awaitable<http_response> event_api::scrape() {
       .backend = options_.backend,
   };
   http_response res;
-  res.content_type = std::string{exposition_content_type};
+  res.content_type = std::string{metrics::exposition_content_type};
   res.body = render_metrics(sources);
   co_return res;
 }

@@ -1,6 +1,7 @@
 #include "consumer/metrics.hpp"
 
-#include "consumer/exposition.hpp"
+#include "metrics/exposition.hpp"
+#include "metrics/families.hpp"
 
 #include <algorithm>
 #include <vector>
@@ -8,7 +9,10 @@
 namespace evs::consumer {
 namespace {
 
-constexpr double nanoseconds_per_second = 1e9;
+using metrics::exposition;
+using metrics::label_set;
+using metrics::nanoseconds_per_second;
+using metrics::single_histogram;
 constexpr std::array<std::string_view, status_classes> class_names = {"1xx", "2xx", "3xx", "4xx",
                                                                       "5xx"};
 
@@ -33,16 +37,6 @@ void histogram_over_slots(exposition& out, std::string_view name, label_set labe
     sum += h.sum();
   }
   out.histogram(name, labels, Histogram::bounds(), counts, sum, nanoseconds_per_second);
-}
-
-// A family of one histogram without labels.
-template <class Histogram>
-void single_histogram(exposition& out, std::string_view name, std::string_view help,
-                      const Histogram& h, double per_unit) {
-  out.family(name, "histogram", help);
-  std::vector<std::uint64_t> counts(Histogram::buckets);
-  for (std::size_t i = 0; i < counts.size(); ++i) counts[i] = h.count_in(i);
-  out.histogram(name, {}, Histogram::bounds(), counts, h.sum(), per_unit);
 }
 
 void request_families(exposition& out, const per_thread<request_counters>& slots) {
@@ -126,20 +120,6 @@ void server_families(exposition& out, const metrics_sources& m) {
              m.token_verifications);
 }
 
-// Named as the official Prometheus client libraries name them, so their dashboards work.
-void process_families(exposition& out, const process_stats& p) {
-  out.single("process_cpu_seconds_total", "counter",
-             "Total user and system CPU time spent in seconds.", p.cpu_seconds);
-  out.single("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
-             p.resident_bytes);
-  out.single("process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.",
-             p.virtual_bytes);
-  out.single("process_start_time_seconds", "gauge",
-             "Start time of the process since unix epoch in seconds.", p.start_time_seconds);
-  out.single("process_open_fds", "gauge", "Number of open file descriptors.", p.open_fds);
-  out.single("process_max_fds", "gauge", "Maximum number of open file descriptors.", p.max_fds);
-}
-
 }  // namespace
 
 std::string_view name_of(reject_reason reason) {
@@ -187,7 +167,7 @@ std::string render_metrics(const metrics_sources& m) {
   event_families(out, m.requests);
   storage_families(out, m);
   server_families(out, m);
-  if (m.process) process_families(out, *m.process);
+  if (m.process) metrics::process_families(out, *m.process);
   out.family("evs_build_info", "gauge",
              "Always 1; its labels name the consumer's version and storage backend.");
   out.sample("evs_build_info", {{"version", m.version}, {"backend", m.backend}}, std::uint64_t{1});

@@ -2,9 +2,9 @@
 // Every metric of the consumer, declared here once and rendered by render_metrics (after
 // Envoy's stats structs). The I/O threads count into per-thread slots, the writer threads into
 // commit_counters; a scrape adds them up and reads the gauges of the moment.
-#include "consumer/metric_types.hpp"
-#include "consumer/process_stats.hpp"
 #include "consumer/router.hpp"
+#include "metrics/metric_types.hpp"
+#include "metrics/process_stats.hpp"
 
 #include <array>
 #include <chrono>
@@ -16,13 +16,14 @@
 
 namespace evs::consumer {
 
-// Request and commit durations, in nanoseconds: 100 us to 10 s.
-struct duration_buckets {
-  static constexpr bucket_bounds<16> bounds = {
-      100'000,       250'000,       500'000,       1'000'000,     2'500'000,   5'000'000,
-      10'000'000,    25'000'000,    50'000'000,    100'000'000,   250'000'000, 500'000'000,
-      1'000'000'000, 2'500'000'000, 5'000'000'000, 10'000'000'000};
-};
+// The shared building blocks (src/metrics), by their plain names in the consumer's code.
+using metrics::bucket_bounds;
+using metrics::counter;
+using metrics::duration_buckets;
+using metrics::histogram;
+using metrics::per_thread;
+using metrics::process_stats;
+
 // Events and requests in one commit (MAX_BATCH and the writer's batch limit bound them).
 struct group_event_buckets {
   static constexpr bucket_bounds<14> bounds = {1,   2,   5,    10,   20,   50,    100,

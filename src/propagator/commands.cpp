@@ -5,6 +5,7 @@
 #include "core/rfc3339.hpp"
 #include "propagator/curl_sender.hpp"
 #include "propagator/event_source.hpp"
+#include "propagator/metrics_endpoint.hpp"
 #include "propagator/scheduler.hpp"
 #include "propagator/signal_watcher.hpp"
 #include "propagator/spool.hpp"
@@ -25,6 +26,21 @@ std::unique_ptr<spool> open_spool(const config& cfg, spool::mode mode) {
     return std::make_unique<spool>(cfg.spool_path, cfg.spool_max_events, mode);
   } catch (const std::exception& e) {
     throw runtime::config_error(std::string{"SPOOL_PATH: "} + e.what());
+  }
+}
+
+// METRICS_PORT: a port that cannot be bound is a configuration problem too.
+std::unique_ptr<metrics_listener> open_metrics(const config& cfg,
+                                               const propagator_metrics& metrics) {
+  if (cfg.metrics_port == 0) return nullptr;
+  try {
+    auto listener = std::make_unique<metrics_listener>(cfg.metrics_host, cfg.metrics_port, metrics);
+    log::info("serving GET /metrics",
+              {{"metrics_address", "http://" + cfg.metrics_host + ":" +
+                                       std::to_string(listener->port()) + "/metrics"}});
+    return listener;
+  } catch (const std::exception& e) {
+    throw runtime::config_error(std::string{"METRICS_PORT: "} + e.what());
   }
 }
 
@@ -54,8 +70,11 @@ int run_propagator(const config& cfg) {
     stop_signal_waiter pause;
     runtime::seeded_random random{runtime::random_seed()};
     scheduler loop{cfg, {*store, source, out, time, pause, random, stop, runtime::random_seed()}};
+    const auto listener = open_metrics(cfg, loop.metrics());
     loop.run();
     return 0;
+  } catch (const runtime::config_error&) {
+    throw;
   } catch (const std::exception& e) {
     // The spool's disk failed under us: everything it committed is still there.
     log::error("stopping on an error", {{"error", e.what()}});

@@ -36,6 +36,10 @@ struct config {
   double shutdown_timeout_seconds{};  // how long SIGTERM waits for pending events
   double status_interval_seconds{};
 
+  // GET /metrics on this port (0: off) and address.
+  std::uint16_t metrics_port = 0;
+  std::string metrics_host;
+
   std::uint64_t count = 0;  // stop after this many events delivered; 0: run until stopped
 
   log::format log_format{};

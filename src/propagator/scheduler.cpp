@@ -72,6 +72,7 @@ run_stats scheduler::run() {
   next_tick_ = next_attempt_ = last_status_ = start_;
   next_status_ = start_ + seconds_to_duration(cfg_.status_interval_seconds);
   const std::size_t resumed = store.pending();
+  note_pending();
   if (cfg_.count > 0) generation_budget_ = cfg_.count > resumed ? cfg_.count - resumed : 0;
 
   log::info("started", {{"api_url", cfg_.api_url},
@@ -180,6 +181,8 @@ std::size_t scheduler::generate(std::size_t wanted) {
   }
   const std::size_t stored = store.append(events);
   stats_.generated += stored;
+  metrics_.generated.add(stored);
+  note_pending();
   if (cfg_.count > 0) generation_budget_ -= stored;
   if (log::enabled(log::level::debug)) {
     for (std::size_t i = 0; i < stored; ++i)
@@ -206,13 +209,16 @@ void scheduler::deliver_once(time_point now) {
   if (draining_)
     timeout =
         std::clamp(duration_cast<milliseconds>(drain_deadline_ - now), milliseconds{1}, timeout);
+  const auto sent_at = deps_.time.steady_now();
   const send_result result = deps_.out.send(body.json, timeout);
+  const auto elapsed = deps_.time.steady_now() - sent_at;
   ++stats_.requests;
 
   switch (classify_status(result.http_status)) {
     case delivery_outcome::ok: {
       store.remove(batch);
       stats_.delivered += batch.size();
+      note_pending();
       const auto duplicates = reported_duplicates(result.body).value_or(0);
       stats_.duplicates += duplicates;
       if (retrying_)
@@ -226,10 +232,16 @@ void scheduler::deliver_once(time_point now) {
       retrying_ = false;
       ever_delivered_ = true;
       backoff_.reset();
+      note_backoff({});
+      // Last, so that a scrape showing these events delivered shows the backoff over.
+      metrics_.count_request(request_outcome::delivered, elapsed);
+      metrics_.delivered.add(batch.size());
       next_attempt_ = deps_.time.steady_now();
       break;
     }
     case delivery_outcome::retry: {
+      metrics_.count_request(
+          result.http_status == 0 ? request_outcome::error : request_outcome::retry, elapsed);
       ++stats_.failed_attempts;
       std::optional<milliseconds> advice;
       if (result.retry_after) {
@@ -238,6 +250,7 @@ void scheduler::deliver_once(time_point now) {
       }
       const auto delay = backoff_.next_delay(advice);
       retrying_ = true;
+      note_backoff(delay);
       next_attempt_ = deps_.time.steady_now() + delay;
       log::warn(ever_delivered_ ? "delivery failed, will retry"
                                 : "endpoint not ready yet, waiting for it",
@@ -249,20 +262,23 @@ void scheduler::deliver_once(time_point now) {
       break;
     }
     case delivery_outcome::error:
-      on_rejected(batch, result);
+      metrics_.count_request(
+          on_rejected(batch, result) ? request_outcome::dead_letter : request_outcome::retry,
+          elapsed);
       backoff_.reset();
+      note_backoff({});
       next_attempt_ = deps_.time.steady_now();
       break;
   }
 }
 
-void scheduler::on_rejected(std::span<const spooled_event> batch, const send_result& result) {
+bool scheduler::on_rejected(std::span<const spooled_event> batch, const send_result& result) {
   if (result.http_status == 413 && batch.size() > 1) {
     // Too large for this endpoint, not wrong: send smaller requests instead.
     send_limit_ = std::max<std::size_t>(1, batch.size() / 2);
     log::warn("endpoint refused the request as too large; sending smaller batches",
               {{"max_events_per_request", std::to_string(send_limit_)}});
-    return;
+    return false;
   }
   if (result.http_status == 422 && batch.size() > 1) {
     // The endpoint takes a batch all or nothing: dead-letter only the events it blames and
@@ -273,10 +289,11 @@ void scheduler::on_rejected(std::span<const spooled_event> batch, const send_res
       blamed.reserve(positions.size());
       for (const auto p : positions) blamed.push_back(batch[p]);
       dead_letter(blamed, result, "rejected by the endpoint");
-      return;
+      return true;
     }
   }
   dead_letter(batch, result, "rejected by the endpoint");
+  return true;
 }
 
 void scheduler::dead_letter(std::span<const spooled_event> events, const send_result& result,
@@ -284,11 +301,24 @@ void scheduler::dead_letter(std::span<const spooled_event> events, const send_re
   deps_.store.move_to_dead_letters(events, result.http_status, result.body, reason,
                                    deps_.time.wall_now_us());
   stats_.dead_lettered += events.size();
+  metrics_.dead_lettered.add(events.size());
+  note_pending();
   log::error("events moved to dead letters", {{"status", std::to_string(result.http_status)},
                                               {"events", std::to_string(events.size())},
                                               {"first_event_id", events.front().event_id},
                                               {"response", excerpt(result.body)},
                                               {"hint", "event-propagator --dead-letters"}});
+}
+
+void scheduler::note_pending() { metrics_.pending.set(deps_.store.pending()); }
+
+// The backoff state a scrape shows: after a failure, the wait chosen and the failures so far;
+// after a delivery or a refusal, none.
+void scheduler::note_backoff(std::chrono::milliseconds delay) {
+  metrics_.retrying.set(retrying_ ? 1U : 0U);
+  metrics_.attempt.set(static_cast<std::uint64_t>(backoff_.failures()));
+  metrics_.backoff_nanoseconds.set(
+      static_cast<std::uint64_t>(std::chrono::nanoseconds{delay}.count()));
 }
 
 void scheduler::report_status(time_point now) {

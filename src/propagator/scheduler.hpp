@@ -5,6 +5,7 @@
 #include "propagator/backoff.hpp"
 #include "propagator/config.hpp"
 #include "propagator/event_source.hpp"
+#include "propagator/propagator_metrics.hpp"
 #include "propagator/sender.hpp"
 #include "propagator/spool.hpp"
 #include "propagator/stop_signal.hpp"
@@ -46,13 +47,19 @@ class scheduler {
   scheduler(const config& cfg, scheduler_deps deps);
   run_stats run();
 
+  // Counted as run() goes; safe to read from another thread meanwhile.
+  const propagator_metrics& metrics() const { return metrics_; }
+
  private:
   void generate_due(time_point now);
   std::size_t generate(std::size_t wanted);
   void deliver_once(time_point now);
-  void on_rejected(std::span<const spooled_event> batch, const send_result& result);
+  // Whether events went to the dead letters (else the batch is sent again, smaller).
+  bool on_rejected(std::span<const spooled_event> batch, const send_result& result);
   void dead_letter(std::span<const spooled_event> events, const send_result& result,
                    std::string_view reason);
+  void note_pending();
+  void note_backoff(std::chrono::milliseconds delay);
   void report_status(time_point now);
   void report_summary(time_point now, std::string_view reason);
   bool generation_open() const;
@@ -62,6 +69,7 @@ class scheduler {
   backoff backoff_;
   runtime::seeded_random id_random_;
   run_stats stats_;
+  propagator_metrics metrics_;
 
   duration interval_;
   time_point start_{};

@@ -1,5 +1,6 @@
 #include "propagator/scheduler.hpp"
 
+#include "support/metrics_scrape.hpp"
 #include "support/propagator_fakes.hpp"
 #include "support/temp_dir.hpp"
 
@@ -31,7 +32,24 @@ class SchedulerTest : public ::testing::Test {
     event_source source{
         {{"message", "\"hi\""}, {"user_joined", R"({"user":"bob"})"}}, pick_order::sequential, 1};
     scheduler s{cfg, {store, source, out, steady, steady, random, stopper, 7}};
-    return s.run();
+    const auto stats = s.run();
+    scrape = render_metrics(s.metrics(), std::nullopt, "test");
+    return stats;
+  }
+
+  std::string metric(const std::string& series) const {
+    return test::sample_value(scrape, series).value_or("missing");
+  }
+
+  // Every answer a 503; at request `n`, two stop signals (the second: stop at once).
+  void endpoint_down_until_stopped_twice_at(std::size_t n) {
+    for (int i = 0; i < 1000; ++i) out.script.push_back(answer(503));
+    out.on_request = [this, n](std::size_t request) {
+      if (request == n) {
+        stop.request();
+        stop.request();
+      }
+    };
   }
 
   std::size_t spool_pending() { return spool{cfg.spool_path, 100, spool::mode::reader}.pending(); }
@@ -54,6 +72,7 @@ class SchedulerTest : public ::testing::Test {
   testing::fake_clock steady;
   testing::fixed_random random{0.5};
   stop_signal stop;
+  std::string scrape;  // GET /metrics as it reads when run() returns
 };
 
 TEST_F(SchedulerTest, DeliversCountEventsAndStops) {
@@ -209,13 +228,7 @@ TEST_F(SchedulerTest, StopKeepsUndeliveredEventsAfterTheShutdownTimeout) {
 }
 
 TEST_F(SchedulerTest, ASecondStopEndsAtOnce) {
-  for (int i = 0; i < 1000; ++i) out.script.push_back(answer(503));
-  out.on_request = [&](std::size_t n) {
-    if (n == 2) {
-      stop.request();
-      stop.request();
-    }
-  };
+  endpoint_down_until_stopped_twice_at(2);
   const auto stats = run();
   EXPECT_EQ(out.bodies.size(), 2U);
   EXPECT_GT(stats.pending, 0U);
@@ -259,6 +272,57 @@ TEST_F(SchedulerTest, DuplicatesReportedByTheEndpointAreCounted) {
   const auto stats = run();
   EXPECT_EQ(stats.delivered, 1U);
   EXPECT_EQ(stats.duplicates, 1U);
+}
+
+TEST_F(SchedulerTest, MetricsCountEveryRequestByOutcome) {
+  cfg.count = 1;
+  out.script = {answer(503), answer(0), answer(500), answer(408)};
+  run();
+  EXPECT_EQ(metric("evs_propagator_events_generated_total"), "1");
+  EXPECT_EQ(metric("evs_propagator_events_delivered_total"), "1");
+  EXPECT_EQ(metric("evs_propagator_events_dead_lettered_total"), "0");
+  EXPECT_EQ(metric("evs_propagator_events_pending"), "0");
+  EXPECT_EQ(metric(R"(evs_propagator_requests_total{outcome="2xx"})"), "1");
+  EXPECT_EQ(metric(R"(evs_propagator_requests_total{outcome="retry"})"), "3");
+  EXPECT_EQ(metric(R"(evs_propagator_requests_total{outcome="error"})"), "1");
+  EXPECT_EQ(metric(R"(evs_propagator_requests_total{outcome="dead_letter"})"), "0");
+  EXPECT_EQ(metric("evs_propagator_send_duration_seconds_count"), "5");
+  // Delivered in the end: no backoff left.
+  EXPECT_EQ(metric("evs_propagator_retrying"), "0");
+  EXPECT_EQ(metric("evs_propagator_attempt"), "0");
+  EXPECT_EQ(metric("evs_propagator_backoff_seconds"), "0");
+}
+
+TEST_F(SchedulerTest, MetricsCountDeadLettersAndA413AsARetry) {
+  cfg.count = 3;
+  out.script = {answer(400, R"({"detail":"Bad request"})")};
+  run();
+  EXPECT_EQ(metric("evs_propagator_events_generated_total"), "3");
+  EXPECT_EQ(metric("evs_propagator_events_delivered_total"), "2");
+  EXPECT_EQ(metric("evs_propagator_events_dead_lettered_total"), "1");
+  EXPECT_EQ(metric(R"(evs_propagator_requests_total{outcome="dead_letter"})"), "1");
+  EXPECT_EQ(metric(R"(evs_propagator_requests_total{outcome="2xx"})"), "2");
+
+  cfg.count = 8;
+  cfg.batch_size = 8;
+  out.bodies.clear();
+  out.script = {answer(413, R"({"detail":"too many"})")};
+  cfg.spool_path = (dir / "second.db").string();
+  run();
+  EXPECT_EQ(metric(R"(evs_propagator_requests_total{outcome="retry"})"), "1");
+  EXPECT_EQ(metric(R"(evs_propagator_requests_total{outcome="2xx"})"), "2");
+  EXPECT_EQ(metric("evs_propagator_events_dead_lettered_total"), "0");
+}
+
+TEST_F(SchedulerTest, MetricsShowTheBackoffStateWhileRetrying) {
+  endpoint_down_until_stopped_twice_at(2);
+  const auto stats = run();
+  EXPECT_EQ(metric("evs_propagator_retrying"), "1");
+  EXPECT_EQ(metric("evs_propagator_attempt"), "2");
+  // Full jitter at 0.5 of the second ceiling, 1 s.
+  EXPECT_EQ(metric("evs_propagator_backoff_seconds"), "0.5");
+  EXPECT_EQ(metric("evs_propagator_events_pending"), std::to_string(stats.pending));
+  EXPECT_EQ(metric("evs_propagator_events_delivered_total"), "0");
 }
 
 }  // namespace

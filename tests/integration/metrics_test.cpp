@@ -4,15 +4,13 @@
 #include "support/backends.hpp"
 #include "support/http_client.hpp"
 #include "support/metrics_scrape.hpp"
-#include "support/process.hpp"
-#include "support/temp_dir.hpp"
+#include "support/promtool.hpp"
 #include "support/test_server.hpp"
 #include "support/tokens.hpp"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <fstream>
 #include <memory>
 #include <string>
 
@@ -128,21 +126,7 @@ TEST_F(Metrics, PromtoolFindsTheScrapeValid) {
   EXPECT_EQ(post("/api/event", "{}", {}).status, 401U);
   const auto text = scrape();
 
-  const std::string promtool = EVS_PROMTOOL;
-  ASSERT_FALSE(promtool.empty())
-      << "promtool not found when the build was configured: install Debian's prometheus "
-         "package (make install), then configure again";
-  temp_dir dir{"evs-metrics"};
-  const auto scrape_file = dir / "scrape.txt";
-  std::ofstream{scrape_file} << text;
-  // promtool reads the exposition from its standard input.
-  process_options check;
-  check.program = "/bin/sh";
-  check.args = {"-c", R"("$0" check metrics < "$1")", promtool, scrape_file.string()};
-  const auto r = run_program(check, dir.path());
-  EXPECT_TRUE(r.status.exited && r.status.code == 0) << "promtool exit " << r.status.code << "\n"
-                                                     << r.out << r.err;
-  EXPECT_EQ(r.out + r.err, "");
+  expect_promtool_accepts(EVS_PROMTOOL, text);
 }
 
 TEST_F(Metrics, MetricsOffIsNotFound) {

@@ -40,3 +40,8 @@ evs_propagator_consumer_test(propagator_e2e_test propagator_e2e 300)
 find_program(EVS_OPENSSL_BIN openssl REQUIRED)
 evs_propagator_consumer_test(propagator_tls_test propagator_tls 180
                              EVS_OPENSSL_BIN="${EVS_OPENSSL_BIN}")
+
+# METRICS_PORT: scrapes of the real propagator sending to the real consumer, exact values after a
+# known run, checked by promtool (found in tests/CMakeLists.txt; without it the test fails).
+evs_propagator_consumer_test(propagator_metrics_test propagator_metrics 180
+                             EVS_PROMTOOL="${evs_promtool_path}")

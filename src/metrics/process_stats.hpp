@@ -5,7 +5,7 @@
 #include <optional>
 #include <string_view>
 
-namespace evs::consumer {
+namespace evs::metrics {
 
 struct process_stats {
   double cpu_seconds = 0;  // user and system
@@ -28,4 +28,4 @@ std::optional<process_stats> parse_proc_stat(std::string_view line, const proc_s
 // This process's, from /proc/self and getrlimit; nullopt when /proc cannot be read.
 std::optional<process_stats> read_process_stats();
 
-}  // namespace evs::consumer
+}  // namespace evs::metrics

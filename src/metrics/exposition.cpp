@@ -1,10 +1,10 @@
-#include "consumer/exposition.hpp"
+#include "metrics/exposition.hpp"
 
 #include <array>
 #include <charconv>
 #include <cmath>
 
-namespace evs::consumer {
+namespace evs::metrics {
 namespace {
 
 void append_number(std::string& out, std::uint64_t value) {
@@ -126,4 +126,4 @@ void exposition::histogram(std::string_view name, label_set labels,
   text_.push_back('\n');
 }
 
-}  // namespace evs::consumer
+}  // namespace evs::metrics

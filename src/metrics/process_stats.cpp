@@ -1,4 +1,4 @@
-#include "consumer/process_stats.hpp"
+#include "metrics/process_stats.hpp"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace evs::consumer {
+namespace evs::metrics {
 namespace {
 
 std::optional<std::string> read_text(const char* path) {
@@ -96,4 +96,4 @@ std::optional<process_stats> read_process_stats() {
   return stats;
 }
 
-}  // namespace evs::consumer
+}  // namespace evs::metrics

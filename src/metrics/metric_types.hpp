@@ -1,5 +1,5 @@
 #pragma once
-// The building blocks of the consumer's metrics: counters bumped with one relaxed add,
+// The building blocks of the programs' metrics: counters bumped with one relaxed add,
 // histograms with their bounds in their type, and per-thread slots of them that a scrape sums.
 // Nothing here locks or allocates once constructed.
 #include "runtime/thread_number.hpp"
@@ -12,7 +12,7 @@
 #include <memory>
 #include <span>
 
-namespace evs::consumer {
+namespace evs::metrics {
 
 // Relaxed: a scrape may see an increment a moment late, never torn or lost.
 class counter {
@@ -24,10 +24,30 @@ class counter {
   std::atomic<std::uint64_t> value_{0};
 };
 
+// A value of the moment, set by the one thread that knows it and read by a scrape.
+class gauge {
+ public:
+  void set(std::uint64_t value) noexcept { value_.store(value, std::memory_order_relaxed); }
+  std::uint64_t value() const noexcept { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<std::uint64_t> value_{0};
+};
+
 // Upper bounds (inclusive, as Prometheus' `le`) in whole units: nanoseconds, events, requests.
 // The last bucket, +Inf, is implied.
 template <std::size_t N>
 using bucket_bounds = std::array<std::uint64_t, N>;
+
+// Durations in nanoseconds, 100 us to 10 s: requests and commits of the consumer, requests
+// of the propagator.
+struct duration_buckets {
+  static constexpr bucket_bounds<16> bounds = {
+      100'000,       250'000,       500'000,       1'000'000,     2'500'000,   5'000'000,
+      10'000'000,    25'000'000,    50'000'000,    100'000'000,   250'000'000, 500'000'000,
+      1'000'000'000, 2'500'000'000, 5'000'000'000, 10'000'000'000};
+};
+inline constexpr double nanoseconds_per_second = 1e9;
 
 // Counts per bucket (not cumulative: the renderer adds them up) and the sum of what was seen.
 // Buckets names the bounds: a type with a `static constexpr bucket_bounds<N> bounds`.
@@ -75,4 +95,4 @@ class per_thread {
   std::unique_ptr<Slot[]> slots_;
 };
 
-}  // namespace evs::consumer
+}  // namespace evs::metrics

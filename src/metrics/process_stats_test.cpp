@@ -1,10 +1,10 @@
-#include "consumer/process_stats.hpp"
+#include "metrics/process_stats.hpp"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 
-namespace evs::consumer {
+namespace evs::metrics {
 namespace {
 
 // A real line of /proc/<pid>/stat, with a command name that holds a space and a parenthesis.
@@ -42,4 +42,4 @@ TEST(ProcessStats, ThisProcessIsReadFromProc) {
 }
 
 }  // namespace
-}  // namespace evs::consumer
+}  // namespace evs::metrics

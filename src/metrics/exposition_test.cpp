@@ -1,4 +1,4 @@
-#include "consumer/exposition.hpp"
+#include "metrics/exposition.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <limits>
 
-namespace evs::consumer {
+namespace evs::metrics {
 namespace {
 
 TEST(Exposition, AFamilyIsItsHelpAndTypeLinesThenItsSamples) {
@@ -71,4 +71,4 @@ TEST(Exposition, AHistogramWithoutLabelsHasOnlyTheLeLabel) {
 }
 
 }  // namespace
-}  // namespace evs::consumer
+}  // namespace evs::metrics

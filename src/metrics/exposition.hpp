@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace evs::consumer {
+namespace evs::metrics {
 
 inline constexpr std::string_view exposition_content_type =
     "text/plain; version=0.0.4; charset=utf-8";
@@ -51,4 +51,4 @@ class exposition {
   std::string text_;
 };
 
-}  // namespace evs::consumer
+}  // namespace evs::metrics
