@@ -1,13 +1,15 @@
-// Micro-benchmarks of the pure parts on the hot paths: validation, event JSON, JWT checks, and
-// the propagator's request body.
+// Micro-benchmarks of the pure parts on the hot paths: validation, event JSON, JWT checks, the
+// metrics a request counts, and the propagator's request body.
 #include "auth/token_minter.hpp"
 #include "auth/token_verifier.hpp"
+#include "consumer/metrics.hpp"
 #include "core/event_json.hpp"
 #include "core/validation.hpp"
 #include "propagator/batch_body.hpp"
 
 #include <benchmark/benchmark.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -68,8 +70,9 @@ BENCHMARK(propagator_batch_body)->Arg(1000);
 
 void verify_token(benchmark::State& state) {
   const std::string secret = "benchmark-secret";
-  const auto token = evs::auth::mint_token({"bench", "events:write", 1'700'000'000, 3600, {}},
-                                           secret, evs::auth::jwt_algorithm::hs256);
+  const auto token =
+      evs::auth::mint_token({"bench", "events:write", 1'700'000'000, 3600, {}, {}, {}}, secret,
+                            evs::auth::jwt_algorithm::hs256);
   const evs::auth::token_verifier verifier{secret, evs::auth::jwt_algorithm::hs256};
   const std::string header = "Bearer " + token;
   for (auto _ : state) {
@@ -79,5 +82,22 @@ void verify_token(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(verify_token);
+
+// Everything /metrics adds to one answered single-event request: the two clock reads around it
+// and the counts into the I/O thread's slot (what event_api and the session do per request).
+void metrics_per_request(benchmark::State& state) {
+  evs::metrics::per_thread<evs::consumer::request_counters> counters{2};
+  for (auto _ : state) {
+    const auto started = std::chrono::steady_clock::now();
+    auto& local = counters.local();
+    local.events_accepted.add(1);
+    local.events_duplicate.add(0);
+    local.count_answer(evs::consumer::endpoint::ingest, 200, 96,
+                       std::chrono::steady_clock::now() - started);
+  }
+  benchmark::DoNotOptimize(counters.all().data());
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(metrics_per_request);
 
 }  // namespace
