@@ -13,8 +13,10 @@ server::admission admin_api::admit(const server::http_request& head) {
   const auto refuse = [](endpoint e, server::http_response refusal) {
     return server::admission{std::move(refusal), {static_cast<unsigned>(e), {}}};
   };
-  auto r = match_route("GET", head.path);  // every page here is GET
-  if (!served(r.target)) return refuse(endpoint::not_found, not_found());
+  auto r = match_route("GET", head.path);  // every operator page is GET
+  // The rest is the main listener's API, token rules and all, so that /docs' "Try it out" and
+  // the dashboard's event panels, which call their own origin, work on this port too.
+  if (!served(r.target)) return api_.admit(head);
   if (head.method != "GET") return refuse(endpoint::method_not_allowed, method_not_allowed("GET"));
   if (head.has_body()) return refuse(r.target, body_not_taken());
   return {std::nullopt, {static_cast<unsigned>(r.target), std::move(r.id)}};

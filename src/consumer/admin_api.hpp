@@ -1,8 +1,8 @@
 #pragma once
 // The handler of the second listener (ADMIN_PORT): the operator's pages, GET /metrics and
 // /dashboard (unless METRICS=off), /openapi.json and /docs, for operators who keep them off the
-// public port.
-// Answers and counts as the main listener's handler does; every other path is 404.
+// public port. It also serves the API as the main listener does (same tokens), since the pages
+// call their own origin. Answers and counts as the main listener's handler does.
 #include "consumer/event_api.hpp"
 #include "server/request_handler.hpp"
 

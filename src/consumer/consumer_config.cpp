@@ -113,8 +113,8 @@ const runtime::setting_table<config> table = {
         [](config& c, const setting_value& v) { c.serve_metrics = v.text == "public"; }),
     integer_setting<config>(
         "ADMIN_PORT", "0", 0, 65535,
-        "a second listener on HOST for /metrics, /openapi.json and /docs, which then leave the "
-        "main port (0: none)",
+        "a second listener on HOST for /metrics, /dashboard, /openapi.json and /docs, which then "
+        "leave the main port; it serves the API too, with the same tokens (0: none)",
         [](config& c, const setting_value& v) { c.admin_port = v.as<std::uint16_t>(); }),
     choice_setting<config>("LOG_FORMAT", "text", {"text", "json"}, "logs on stderr: text or json",
                            [](config& c, const setting_value& v) {

@@ -1,5 +1,6 @@
 // ADMIN_PORT on the real binary: /metrics, /dashboard, /openapi.json and /docs leave the main
-// port for a second listener, which serves nothing else and counts what the main one does.
+// port for a second listener, which also serves the API under the same token rules (the pages
+// call their own origin) and counts what the main one does.
 #include "support/consumer_process.hpp"
 #include "support/http_client.hpp"
 #include "support/metrics_scrape.hpp"
@@ -59,10 +60,23 @@ TEST(AdminPort, MetricsAndDocsMoveToTheAdminListener) {
   EXPECT_EQ(http_once(admin_port, "GET", "/dashboard").status, 200U);
   EXPECT_EQ(http_once(admin_port, "GET", "/dashboard/uplot.min.js").status, 200U);
 
-  // Nothing else is served there.
-  EXPECT_EQ(http_once(admin_port, "GET", "/api/events").status, 404U);
-  EXPECT_EQ(http_once(admin_port, "GET", "/healthz").status, 404U);
+  // The API the dashboard's event panels and /docs' "Try it out" call, with the same tokens.
+  EXPECT_EQ(http_once(admin_port, "GET", "/api/events").status, 401U);
+  EXPECT_EQ(http_once(admin_port, "GET", "/api/events", "",
+                      {{"Authorization", bearer(make_token("events:write"))}})
+                .status,
+            403U);
+  const auto listed = http_once(admin_port, "GET", "/api/events", "",
+                                {{"Authorization", bearer(make_token("events:read"))}});
+  EXPECT_EQ(listed.status, 200U) << listed.body;
+  EXPECT_NE(listed.body.find(R"("event_type":"t")"), std::string::npos) << listed.body;
+  const auto posted =
+      http_once(admin_port, "POST", "/api/event", R"({"event_type":"u","event_payload":"p"})",
+                {{"Authorization", bearer(make_token("events:write"))}});
+  EXPECT_EQ(posted.status, 200U) << posted.body;
+  EXPECT_EQ(http_once(admin_port, "GET", "/healthz").status, 200U);
   EXPECT_EQ(http_once(admin_port, "POST", "/metrics", "{}").status, 405U);
+  EXPECT_EQ(http_once(admin_port, "GET", "/no-such-page").status, 404U);
 
   const auto stopped = consumer.terminate(std::chrono::seconds{20});
   ASSERT_TRUE(stopped);
