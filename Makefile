@@ -51,18 +51,23 @@ define install_packages
 endef
 
 # web/'s npm packages, exactly as web/package-lock.json has them (npm ci, no install scripts):
-# Swagger UI for the consumer's /docs, the OpenAPI validator and the browser driver of the tests.
-# Skipped when node_modules was installed from the lock as it is now.
+# $(call install_web,full) installs Swagger UI and uPlot, which the consumer embeds at build time,
+# and the tests' OpenAPI validator and browser driver; $(call install_web,runtime) the first two
+# only (npm ci --omit=dev), for `make run`. Skipped when node_modules already holds what is asked
+# for, installed from the lock as it is now (a full install serves both).
 WEB_STAMP := web/node_modules/.installed-from-lock
 define install_web
 @lock=$$(sha256sum web/package-lock.json | cut -d' ' -f1); \
-	[ "$$(cat $(WEB_STAMP) 2>/dev/null)" != "$$lock" ] || exit 0; \
+	stamp=$$(cat $(WEB_STAMP) 2>/dev/null); \
+	[ "$$stamp" != "$$lock full" ] || exit 0; \
+	[ "$(1)" != runtime ] || [ "$$stamp" != "$$lock runtime" ] || exit 0; \
+	omit=; [ "$(1)" = full ] || omit=--omit=dev; \
 	mkdir -p $(dir $(INSTALL_LOG)); \
-	echo "installing web/ packages from web/package-lock.json (output: $(INSTALL_LOG))" >&2; \
-	if ! (cd web && npm ci --ignore-scripts --no-audit --no-fund) >> $(INSTALL_LOG) 2>&1; then \
+	echo "installing web/ packages ($(1)) from web/package-lock.json (output: $(INSTALL_LOG))" >&2; \
+	if ! (cd web && npm ci $$omit --ignore-scripts --no-audit --no-fund) >> $(INSTALL_LOG) 2>&1; then \
 	  echo "npm ci failed; the end of $(INSTALL_LOG):" >&2; tail -n 25 $(INSTALL_LOG) >&2; exit 1; \
 	fi; \
-	echo "$$lock" > $(WEB_STAMP)
+	echo "$$lock $(1)" > $(WEB_STAMP)
 endef
 
 # $(call build_preset,PRESET,CONFIGURE_ARGS,BUILD_ARGS): configures and builds with the whole
@@ -100,12 +105,12 @@ help:
 
 install:
 	$(call install_packages,$(RUN_PACKAGES) $(TEST_PACKAGES))
-	$(install_web)
+	$(call install_web,full)
 
 # Only what building and running need: `make run` on a fresh machine.
 install-run:
 	$(call install_packages,$(RUN_PACKAGES))
-	$(install_web)
+	$(call install_web,runtime)
 
 # The programs only: the benchmarks (and Google Benchmark) are `make bench`'s.
 build: install-run
