@@ -133,6 +133,10 @@ p100 = find("consumer", 100, 64, "postgres")
 if p100 and ("postgres", 100) in store:
     ratios["PostgreSQL: consumer 2xx events/s @100 ev/req / raw store events/s @100"] = \
         ok_events_per_s(p100) / store[("postgres", 100)]["events_per_s"]
+m100 = find("consumer", 100, 64, "mariadb")
+if m100 and ("mariadb", 100) in store:
+    ratios["MariaDB: consumer 2xx events/s @100 ev/req / raw store events/s @100"] = \
+        ok_events_per_s(m100) / store[("mariadb", 100)]["events_per_s"]
 
 
 def fmt(v, spec):

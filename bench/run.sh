@@ -34,12 +34,14 @@ wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/n
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 peak_rss_kib() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
 
-# Rows in the events table of the store a consumer writes to (sqlite: the file; postgres: the
-# throwaway server of scripts/with-postgres).
+# Rows in the events table of the store a consumer writes to (sqlite: the file; postgres,
+# mariadb: the throwaway servers of scripts/with-postgres and scripts/with-mariadb).
 stored_rows() {
   case $1 in
     sqlite) sqlite3 -readonly "$WORK/events.db" 'SELECT count(*) FROM events' ;;
     postgres) psql "$EVS_TEST_PG_URL" -XAtqc 'SELECT count(*) FROM events' ;;
+    mariadb) mariadb --defaults-file="$EVS_TEST_MARIADB_ADMIN_CNF" -NBe \
+      "SELECT count(*) FROM ${EVS_TEST_MARIADB_URL##*/}.events" ;;
   esac
 }
 # The consumer's fsync/fdatasync calls so far: "WAL other" (bench/sync_counter.cpp).
@@ -240,6 +242,21 @@ if [[ -n ${EVS_TEST_PG_URL:-} ]]; then
   PIDS+=($CONSUMER)
   wait_port "$PORT"
   measure_consumer postgres "$CONSUMER" "$PORT" "1 64" "100 64"
+  kill -TERM "$CONSUMER"; wait "$CONSUMER" || true
+fi
+
+# --- MariaDB, when run under scripts/with-mariadb ---
+if [[ -n ${EVS_TEST_MARIADB_URL:-} ]]; then
+  echo "raw MariaDB store, batch 100, 4 writers..." >&2
+  "$BUILD/bench/store_bench" --backend mariadb --target "$EVS_TEST_MARIADB_URL" --batch 100 \
+    --writers 4 --seconds 5 | sed 's/^{/{"label":"store",/' >> "$RESULTS"
+  PORT=$(free_port)
+  env -u DB_HOSTNAME LOG_LEVEL=warn PORT=$PORT DATABASE_URL="$EVS_TEST_MARIADB_URL" \
+    "$BUILD/apps/event-consumer" --env-file /dev/null 2> "$WORK/consumer-mariadb.log" &
+  CONSUMER=$!
+  PIDS+=($CONSUMER)
+  wait_port "$PORT"
+  measure_consumer mariadb "$CONSUMER" "$PORT" "1 64" "100 64"
   kill -TERM "$CONSUMER"; wait "$CONSUMER" || true
 fi
 

@@ -1,6 +1,7 @@
 // The raw store, called directly (no HTTP): the reference that the consumer's ingest rate is
 // compared with. Same durability settings as the service. Prints one JSON line.
 #include "core/uuid.hpp"
+#include "storage/mariadb/mariadb_url.hpp"
 #include "storage/store_factory.hpp"
 
 #include <CLI/CLI.hpp>
@@ -20,18 +21,23 @@ int main(int argc, char** argv) {
   std::size_t batch = 100;
   double seconds = 5;
   std::size_t writers = 1;
-  app.add_option("--backend", backend, "sqlite or postgres");
-  app.add_option("--target", target, "SQLite file or PostgreSQL URL")->required();
+  app.add_option("--backend", backend, "sqlite, postgres or mariadb");
+  app.add_option("--target", target, "SQLite file, PostgreSQL URL or mysql:// URL")->required();
   app.add_option("--batch", batch, "events per transaction");
   app.add_option("--seconds", seconds, "how long to run");
   app.add_option("--writers", writers,
-                 "threads inserting at once (PostgreSQL: one per writer connection)");
+                 "threads inserting at once (PostgreSQL, MariaDB: one per writer connection)");
   CLI11_PARSE(app, argc, argv);
 
   evs::storage::storage_config config;
   if (backend == "sqlite") {
     std::filesystem::remove(target);
     config = evs::storage::sqlite_config{target, 1};
+  } else if (backend == "mariadb") {
+    auto mariadb = evs::storage::mariadb::mariadb_from_url(target);
+    mariadb.write_connections = writers;
+    mariadb.read_connections = 1;
+    config = mariadb;
   } else {
     auto pg = evs::storage::postgres_from_url(target);
     pg.write_connections = writers;

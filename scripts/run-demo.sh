@@ -87,7 +87,12 @@ fi
 if [[ -n $(setting DATABASE_URL "") ]]; then
   data="DATABASE_URL from .env"
 elif [[ -n $(setting DB_HOSTNAME "") ]]; then
-  data="PostgreSQL at $(setting DB_HOSTNAME ""):$(setting DB_PORT 5432)"
+  case $(setting DB_DRIVER postgresql) in
+    mysql | mariadb) data="MariaDB/MySQL at $(setting DB_HOSTNAME "")" ;;
+    *) data="PostgreSQL at $(setting DB_HOSTNAME "")" ;;
+  esac
+  db_port=$(setting DB_PORT 0)
+  [[ $db_port == 0 ]] || data+=" port $db_port"
 else
   data=$(setting DB_PATH ./data/events.db)
 fi

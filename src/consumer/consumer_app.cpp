@@ -78,7 +78,7 @@ int run_consumer(const consumer_config& config,
             {{"address", "http://" + config.server.host + ":" + std::to_string(server.port())},
              {"storage", std::holds_alternative<storage::sqlite_config>(config.storage)
                              ? "sqlite:" + std::get<storage::sqlite_config>(config.storage).path
-                             : std::string{"postgresql"}},
+                             : std::string{storage::backend_name(config.storage)}},
              {"max_connections", std::to_string(server.max_connections())}});
   if (admin)
     log::info(

@@ -1,5 +1,10 @@
 #include "consumer/consumer_config.hpp"
 
+#include "storage/mariadb/mariadb_url.hpp"
+
+#include <stdexcept>
+#include <string_view>
+
 namespace evs::consumer {
 namespace {
 
@@ -44,24 +49,30 @@ const runtime::setting_table<config> table = {
         "DB_HOSTNAME is set",
         [](config& c, const setting_value& v) { c.database.sqlite_path = v.text; }),
     text_setting<config>("DB_HOSTNAME", "",
-                         "PostgreSQL host, by parts (the original service's names); unset: SQLite",
+                         "database host, by parts (the original service's names; MySQL: may be "
+                         "host:port); unset: SQLite",
                          [](config& c, const setting_value& v) { c.database.hostname = v.text; }),
+    choice_setting<config>(
+        "DB_DRIVER", "postgresql", {"postgresql", "mysql", "mariadb"},
+        "the server at DB_HOSTNAME: postgresql, or mysql (a MariaDB server, 10.5 or later; also "
+        "spelled mariadb)",
+        [](config& c, const setting_value& v) { c.database.driver = v.text; }),
     integer_setting<config>(
-        "DB_PORT", "5432", 1, 65535, "PostgreSQL port",
+        "DB_PORT", "0", 0, 65535, "database port (0: 5432 for PostgreSQL, 3306 for MySQL)",
         [](config& c, const setting_value& v) { c.database.port = v.as<std::uint16_t>(); }),
-    text_setting<config>("DB_USER", "", "PostgreSQL user",
+    text_setting<config>("DB_USER", "", "database user",
                          [](config& c, const setting_value& v) { c.database.user = v.text; }),
-    secret_setting<config>("DB_PASSWORD", 0, "PostgreSQL password",
+    secret_setting<config>("DB_PASSWORD", 0, "database password",
                            [](config& c, const setting_value& v) { c.database.password = v.text; }),
-    text_setting<config>("DB_DATASET", "", "PostgreSQL database name",
+    text_setting<config>("DB_DATASET", "", "database name",
                          [](config& c, const setting_value& v) { c.database.dataset = v.text; }),
     text_setting<config>(
         "DATABASE_URL", "",
-        "or by URL: postgresql://user:pass@host:5432/db, or sqlite:///relative.db, "
-        "sqlite:////abs.db",
+        "or by URL: postgresql://user:pass@host:5432/db, mysql://user:pass@host:3306/db "
+        "(or mariadb://), sqlite:///relative.db, sqlite:////abs.db",
         [](config& c, const setting_value& v) { c.database.url = v.text; }),
     integer_setting<config>("DB_WRITE_CONNECTIONS", "4", 1, 64,
-                            "PostgreSQL connections committing batches",
+                            "PostgreSQL/MariaDB connections committing batches",
                             [](config& c, const setting_value& v) {
                               c.database.write_connections = v.as<std::size_t>();
                             }),
@@ -71,7 +82,7 @@ const runtime::setting_table<config> table = {
                             }),
     integer_setting<config>(
         "DB_TIMEOUT_SECONDS", "10", 1, 3600,
-        "PostgreSQL: longest wait for one call (connect, statement, commit); then 503",
+        "PostgreSQL, MariaDB: longest wait for one call (connect, statement, commit); then 503",
         [](config& c, const setting_value& v) {
           c.database.timeout = std::chrono::seconds{v.integer};
         }),
@@ -133,6 +144,51 @@ void finish(consumer_config& c) {
   c.storage = storage_config_from(c.database);
   if (const auto* pg = std::get_if<storage::postgres_config>(&c.storage))
     c.writer.writers = pg->write_connections;
+  if (const auto* mariadb = std::get_if<storage::mariadb_config>(&c.storage))
+    c.writer.writers = mariadb->write_connections;
+}
+
+// DB_HOSTNAME may carry the port, as the original service's did: host:port or [v6]:port.
+void split_host_port(std::string_view hostname, storage::mariadb_config& out) {
+  std::string_view port;
+  if (hostname.starts_with('[') && hostname.find(']') != std::string_view::npos) {
+    const auto close = hostname.find(']');
+    out.host = std::string{hostname.substr(1, close - 1)};
+    if (hostname.substr(close + 1).starts_with(':')) port = hostname.substr(close + 2);
+  } else if (const auto colon = hostname.find(':');
+             colon != std::string_view::npos &&
+             hostname.find(':', colon + 1) == std::string_view::npos) {
+    out.host = std::string{hostname.substr(0, colon)};
+    port = hostname.substr(colon + 1);
+  } else {
+    out.host = std::string{hostname};
+  }
+  if (port.empty()) return;
+  out.port = static_cast<std::uint16_t>(
+      runtime::parse_integer("DB_HOSTNAME (its port)", std::string{port}, 1, 65535));
+}
+
+storage::mariadb_config mariadb_from_keys(const database_keys& db) {
+  storage::mariadb_config mariadb;
+  if (!db.url.empty()) {
+    try {
+      mariadb = storage::mariadb::mariadb_from_url(db.url);
+    } catch (const std::invalid_argument& e) {
+      throw runtime::config_error(std::string{"DATABASE_URL: "} + e.what());
+    }
+    mariadb.setting = "DATABASE_URL";
+  } else {
+    if (db.port != 0) mariadb.port = db.port;
+    split_host_port(db.hostname, mariadb);
+    mariadb.user = db.user;
+    mariadb.password = db.password;
+    mariadb.database = db.dataset;
+    mariadb.setting = "DB_HOSTNAME";
+  }
+  mariadb.write_connections = db.write_connections;
+  mariadb.read_connections = db.read_connections;
+  mariadb.timeout = db.timeout;
+  return mariadb;
 }
 
 }  // namespace
@@ -164,11 +220,14 @@ storage::storage_config storage_config_from(const database_keys& db) {
       pg.setting = "DATABASE_URL";
       return pg;
     }
-    throw runtime::config_error("DATABASE_URL: must start with postgresql:// or sqlite:///");
+    if (storage::mariadb::is_mariadb_url(db.url)) return mariadb_from_keys(db);
+    throw runtime::config_error(
+        "DATABASE_URL: must start with postgresql://, mysql://, mariadb:// or sqlite:///");
   }
+  if (!db.hostname.empty() && db.driver != "postgresql") return mariadb_from_keys(db);
   if (!db.hostname.empty()) {
     storage::postgres_config pg;
-    pg.params = {{"host", db.hostname}, {"port", std::to_string(db.port)}};
+    pg.params = {{"host", db.hostname}, {"port", std::to_string(db.port != 0 ? db.port : 5432)}};
     if (!db.user.empty()) pg.params.push_back({"user", db.user});
     if (!db.password.empty()) pg.params.push_back({"password", db.password});
     if (!db.dataset.empty()) pg.params.push_back({"dbname", db.dataset});

@@ -16,9 +16,10 @@ namespace evs::consumer {
 
 // The storage keys as given; read_consumer_config decides from them which store to use.
 struct database_keys {
-  std::string url;  // DATABASE_URL
+  std::string url;     // DATABASE_URL
+  std::string driver;  // DB_DRIVER: postgresql, mysql or mariadb
   std::string hostname;
-  std::uint16_t port{};
+  std::uint16_t port{};  // 0: the driver's default
   std::string user;
   std::string password;
   std::string dataset;

@@ -28,6 +28,7 @@ const std::vector<std::string> consumer_keys{"SECRET_KEY",
                                              "MAX_CONNECTIONS",
                                              "DATABASE_URL",
                                              "DB_HOSTNAME",
+                                             "DB_DRIVER",
                                              "DB_PORT",
                                              "DB_USER",
                                              "DB_PASSWORD",
@@ -279,8 +280,83 @@ TEST_F(ConsumerConfigTest, PostgresDatabaseUrlIsPassedThrough) {
 
 TEST_F(ConsumerConfigTest, UnknownDatabaseUrlSchemeNamesTheKey) {
   ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
-  ::setenv("DATABASE_URL", "mysql://u@h/db", 1);
+  ::setenv("DATABASE_URL", "oracle://u@h/db", 1);
   EXPECT_EQ(error_of({}).rfind("DATABASE_URL", 0), 0u);
+}
+
+TEST_F(ConsumerConfigTest, MysqlDatabaseUrlMakesAMariadbStore) {
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
+  ::setenv("DB_WRITE_CONNECTIONS", "3", 1);
+  ::setenv("DB_TIMEOUT_SECONDS", "4", 1);
+  for (const char* url : {"mysql://evs:p%40ss@db.example:3307/events",
+                          "mariadb://evs:p%40ss@db.example:3307/events"}) {
+    ::setenv("DATABASE_URL", url, 1);
+    const auto c = read({});
+    const auto* mariadb = std::get_if<storage::mariadb_config>(&c.storage);
+    ASSERT_NE(mariadb, nullptr) << url;
+    EXPECT_EQ(mariadb->host, "db.example");
+    EXPECT_EQ(mariadb->port, 3307);
+    EXPECT_EQ(mariadb->user, "evs");
+    EXPECT_EQ(mariadb->password, "p@ss");
+    EXPECT_EQ(mariadb->database, "events");
+    EXPECT_EQ(mariadb->write_connections, 3u);
+    EXPECT_EQ(mariadb->timeout, std::chrono::seconds{4});
+    EXPECT_EQ(c.writer.writers, 3u) << "one committing writer per write connection";
+    EXPECT_EQ(mariadb->setting, "DATABASE_URL") << "named in start-up errors";
+  }
+}
+
+TEST_F(ConsumerConfigTest, MalformedMysqlDatabaseUrlNamesTheKey) {
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
+  ::setenv("DATABASE_URL", "mysql://u@h:notaport/db", 1);
+  EXPECT_EQ(error_of({}).rfind("DATABASE_URL", 0), 0u);
+}
+
+TEST_F(ConsumerConfigTest, DbDriverMysqlReadsTheOriginalKeysWithAPortInDbHostname) {
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
+  ::setenv("DB_DRIVER", "mysql", 1);
+  ::setenv("DB_HOSTNAME", "db.internal:3307", 1);
+  ::setenv("DB_USER", "events", 1);
+  ::setenv("DB_PASSWORD", "it's \"quoted\"", 1);
+  ::setenv("DB_DATASET", "eventsdb", 1);
+  const auto c = read({});
+  const auto* mariadb = std::get_if<storage::mariadb_config>(&c.storage);
+  ASSERT_NE(mariadb, nullptr);
+  EXPECT_EQ(mariadb->host, "db.internal");
+  EXPECT_EQ(mariadb->port, 3307) << "the port DB_HOSTNAME carries";
+  EXPECT_EQ(mariadb->user, "events");
+  EXPECT_EQ(mariadb->password, "it's \"quoted\"");
+  EXPECT_EQ(mariadb->database, "eventsdb");
+  EXPECT_EQ(mariadb->setting, "DB_HOSTNAME") << "named in start-up errors";
+}
+
+TEST_F(ConsumerConfigTest, DbDriverMysqlDefaultsToPort3306AndTakesDbPort) {
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
+  ::setenv("DB_DRIVER", "mariadb", 1);
+  ::setenv("DB_HOSTNAME", "db.internal", 1);
+  auto c = read({});
+  auto* mariadb = std::get_if<storage::mariadb_config>(&c.storage);
+  ASSERT_NE(mariadb, nullptr);
+  EXPECT_EQ(mariadb->port, 3306);
+  ::setenv("DB_PORT", "3310", 1);
+  c = read({});
+  mariadb = std::get_if<storage::mariadb_config>(&c.storage);
+  ASSERT_NE(mariadb, nullptr);
+  EXPECT_EQ(mariadb->port, 3310);
+}
+
+TEST_F(ConsumerConfigTest, BadPortInDbHostnameNamesTheKey) {
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
+  ::setenv("DB_DRIVER", "mysql", 1);
+  ::setenv("DB_HOSTNAME", "db.internal:99999", 1);
+  EXPECT_EQ(error_of({}).rfind("DB_HOSTNAME", 0), 0u);
+}
+
+TEST_F(ConsumerConfigTest, DbHostnameWithoutDbDriverStaysPostgres) {
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
+  ::setenv("DB_HOSTNAME", "db.internal", 1);
+  const auto c = read({});
+  EXPECT_NE(std::get_if<storage::postgres_config>(&c.storage), nullptr);
 }
 
 TEST_F(ConsumerConfigTest, DbHostnameMakesPostgresConnectionParameters) {

@@ -2,6 +2,7 @@
 // Which backend to use, decided once from configuration.
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -42,11 +43,28 @@ inline postgres_config postgres_from_url(std::string url) {
   return config;
 }
 
-using storage_config = std::variant<sqlite_config, postgres_config>;
+// A MariaDB (or MySQL) server, by parts: DATABASE_URL=mysql://... is split into these by
+// mariadb_from_url (storage/mariadb/mariadb_url.hpp).
+struct mariadb_config {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 3306;
+  std::string user;
+  std::string password;
+  std::string database;
+  std::size_t write_connections = 4;
+  std::size_t read_connections = 4;
+  // The longest wait for the server in one call: connecting, reading, writing.
+  std::chrono::milliseconds timeout{10'000};
+  // The setting the connection came from, named in start-up errors.
+  std::string setting = "DB_HOSTNAME/DATABASE_URL";
+};
+
+using storage_config = std::variant<sqlite_config, postgres_config, mariadb_config>;
 
 // The backend's name as logs and metrics show it.
 inline std::string_view backend_name(const storage_config& config) {
-  return std::holds_alternative<sqlite_config>(config) ? "sqlite" : "postgresql";
+  if (std::holds_alternative<sqlite_config>(config)) return "sqlite";
+  return std::holds_alternative<mariadb_config>(config) ? "mariadb" : "postgresql";
 }
 
 }  // namespace evs::storage

@@ -1,5 +1,6 @@
 #include "storage/store_factory.hpp"
 
+#include "storage/mariadb/mariadb_event_store.hpp"
 #include "storage/postgres/pg_event_store.hpp"
 #include "storage/sqlite/sqlite_event_store.hpp"
 
@@ -16,6 +17,8 @@ std::unique_ptr<event_store> open_event_store(const storage_config& config) {
                                e.what());
     }
   }
+  if (const auto* mariadb = std::get_if<mariadb_config>(&config))
+    return std::make_unique<mariadb::mariadb_event_store>(*mariadb);
   return std::make_unique<postgres::pg_event_store>(std::get<postgres_config>(config));
 }
 

@@ -1,6 +1,7 @@
 #include "support/backends.hpp"
 
 #include <libpq-fe.h>
+#include <mysql.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -44,6 +45,28 @@ std::string with_search_path(const std::string& conninfo, const std::string& sch
   return conninfo + " options='-csearch_path=" + schema + "'";
 }
 
+struct mariadb_closer {
+  void operator()(MYSQL* c) const noexcept { mysql_close(c); }
+};
+using mariadb_ptr = std::unique_ptr<MYSQL, mariadb_closer>;
+
+// A connection to the server of `config`, without selecting its database.
+mariadb_ptr connect_mariadb(const storage::mariadb_config& config) {
+  mariadb_ptr conn{mysql_init(nullptr)};
+  if (!conn) throw std::runtime_error("out of memory");
+  mysql_optionsv(conn.get(), MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  if (mysql_real_connect(conn.get(), config.host.c_str(), config.user.c_str(),
+                         config.password.c_str(), nullptr, config.port, nullptr, 0) == nullptr)
+    throw std::runtime_error("cannot connect to the test MariaDB server: " +
+                             std::string{mysql_error(conn.get())});
+  return conn;
+}
+
+void exec_mariadb(MYSQL* conn, const std::string& sql) {
+  if (mysql_real_query(conn, sql.data(), sql.size()) != 0)
+    throw std::runtime_error(sql + ": " + mysql_error(conn));
+}
+
 std::string unique_schema_name() {
   static std::atomic<unsigned> counter{0};
   return "evs_test_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
@@ -53,11 +76,14 @@ std::string unique_schema_name() {
 
 std::string required_env(const char* name) {
   const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0')
-    throw std::runtime_error(std::string{name} +
-                             " is not set: these tests need a PostgreSQL server. Run them through "
-                             "scripts/with-postgres (as `make test` does), which starts a "
-                             "throwaway server and sets it.");
+  if (value == nullptr || *value == '\0') {
+    const bool mariadb = std::string_view{name}.starts_with("EVS_TEST_MARIADB");
+    throw std::runtime_error(
+        std::string{name} + " is not set: these tests need a " +
+        (mariadb ? "MariaDB" : "PostgreSQL") + " server. Run them through " +
+        (mariadb ? "scripts/with-mariadb" : "scripts/with-postgres") +
+        " (as `make test` does), which starts a throwaway server and sets it.");
+  }
   return value;
 }
 
@@ -69,10 +95,17 @@ test_database::test_database(const backend& b) : config_{b.config()} {
     }
     return;
   }
+  schema_ = unique_schema_name();
+  if (auto* mariadb = std::get_if<storage::mariadb_config>(&config_)) {
+    // The test user may create databases named evs_* (scripts/with-mariadb).
+    mariadb->database = schema_;
+    exec_mariadb(connect_mariadb(*mariadb).get(),
+                 "CREATE DATABASE " + schema_ + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+    return;
+  }
   auto& pg = std::get<storage::postgres_config>(config_);
   auto& url = pg.params.at(0).value;  // the one dbname of postgres_from_url
   admin_conninfo_ = url;
-  schema_ = unique_schema_name();
   const auto conn = pg_connect(admin_conninfo_);
   pg_exec(conn.get(), "CREATE SCHEMA " + schema_);
   url = with_search_path(admin_conninfo_, schema_);
@@ -81,6 +114,10 @@ test_database::test_database(const backend& b) : config_{b.config()} {
 test_database::~test_database() {
   if (schema_.empty()) return;
   try {
+    if (const auto* mariadb = std::get_if<storage::mariadb_config>(&config_)) {
+      exec_mariadb(connect_mariadb(*mariadb).get(), "DROP DATABASE IF EXISTS " + schema_);
+      return;
+    }
     const auto conn = pg_connect(admin_conninfo_);
     pg_exec(conn.get(), "DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
   } catch (const std::exception&) {
@@ -115,6 +152,16 @@ void test_database::reject_event_type(const std::string& event_type) {
       sqlite3_free(error);
       throw std::runtime_error("cannot create the trigger: " + message);
     }
+    return;
+  }
+  if (const auto* mariadb = std::get_if<storage::mariadb_config>(&config_)) {
+    const auto conn = connect_mariadb(*mariadb);
+    std::string literal(2 * event_type.size() + 1, '\0');
+    literal.resize(
+        mysql_real_escape_string(conn.get(), literal.data(), event_type.data(), event_type.size()));
+    exec_mariadb(conn.get(), "ALTER TABLE " + schema_ +
+                                 ".events ADD CONSTRAINT evs_test_reject CHECK (event_type <> '" +
+                                 literal + "')");
     return;
   }
   const auto conn = pg_connect(std::get<storage::postgres_config>(config_).params.at(0).value);

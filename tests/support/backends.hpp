@@ -2,6 +2,7 @@
 // The storage backends every backend-independent suite runs against, and a clean, private
 // database for one test on any of them.
 #include "storage/event_store.hpp"
+#include "storage/mariadb/mariadb_url.hpp"
 #include "storage/storage_config.hpp"
 #include "support/temp_dir.hpp"
 
@@ -33,6 +34,11 @@ inline std::vector<backend> all_backends() {
          return storage::storage_config{
              storage::postgres_from_url(required_env("EVS_TEST_PG_URL"))};
        }},
+      {"mariadb",
+       [] {
+         return storage::storage_config{
+             storage::mariadb::mariadb_from_url(required_env("EVS_TEST_MARIADB_URL"))};
+       }},
   };
 }
 
@@ -45,9 +51,9 @@ struct backend_name {
 };
 
 // A database nobody else uses: SQLite gets a file in a temporary folder; PostgreSQL gets a
-// schema of its own (on the search_path of every connection the store opens), dropped at the
-// end, so tests may run in parallel on one server. Throws std::runtime_error when the backend
-// is not available.
+// schema of its own (on the search_path of every connection the store opens), MariaDB a
+// database of its own, dropped at the end, so tests may run in parallel on one server. Throws
+// std::runtime_error when the backend is not available.
 class test_database {
  public:
   explicit test_database(const backend& b);
@@ -69,7 +75,7 @@ class test_database {
   storage::storage_config config_;
   std::optional<temp_dir> dir_;
   std::string admin_conninfo_;  // PostgreSQL: the URL without our search_path
-  std::string schema_;
+  std::string schema_;          // PostgreSQL: the schema; MariaDB: the database
 };
 
 // Every event in `store`, oldest first, listed `page_size` at a time; throws when a page fails.

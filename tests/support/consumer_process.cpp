@@ -29,6 +29,7 @@ env_settings consumer_environment() {
           {"THREADS", "2"},
           {"DATABASE_URL", std::nullopt},
           {"DB_HOSTNAME", std::nullopt},
+          {"DB_DRIVER", std::nullopt},
           {"DB_PORT", std::nullopt},
           {"DB_USER", std::nullopt},
           {"DB_PASSWORD", std::nullopt},

@@ -1,0 +1,43 @@
+#pragma once
+// The MariaDB event_store: Connector/C, a pool of writer connections for insert() and a pool
+// for everything else, so CRUD calls do not queue behind batches.
+#include "storage/event_store.hpp"
+#include "storage/mariadb/mariadb_pool.hpp"
+#include "storage/storage_config.hpp"
+
+#include <atomic>
+#include <string_view>
+
+namespace evs::storage::mariadb {
+
+class mariadb_event_store final : public event_store {
+ public:
+  // Waits up to a few seconds for a server that is starting, then connects and migrates the
+  // schema. Throws std::runtime_error with a one-line message, the server's own words
+  // included, when that fails (bad password, unknown database, unreachable, newer schema).
+  explicit mariadb_event_store(const mariadb_config& config);
+
+  result<insert_outcome> insert(std::span<const core::new_event> events) override;
+  result<core::stored_event> get(std::int64_t id) override;
+  result<core::stored_event> get_by_event_id(std::string_view event_id) override;
+  result<core::event_page> list(const core::list_query& query) override;
+  result<core::stored_event> update(std::int64_t id, const core::event_update& update) override;
+  result<void> remove(std::int64_t id) override;
+  result<void> ping() override;
+  std::size_t max_concurrent_writers() const override { return writers_.size(); }
+
+ private:
+  enum class retry { never, stale_connection, lost_race };
+
+  // Runs body(connection&) -> result<T> on a pooled connection and maps mariadb_error to errc.
+  template <class T, class Body>
+  result<T> run(connection_pool& pool, std::string_view operation, retry policy, Body&& body);
+  void report(std::string_view operation, const mariadb_error& error);
+  void report_success() noexcept;
+
+  connection_pool writers_;
+  connection_pool readers_;
+  std::atomic<bool> degraded_{false};  // log an outage once, not once per call
+};
+
+}  // namespace evs::storage::mariadb
