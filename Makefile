@@ -14,10 +14,11 @@ APPS := event-consumer event-token event-propagator
 RUN_PACKAGES := g++ cmake ninja-build ccache pkg-config make ca-certificates util-linux \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libsqlite3-dev libjwt-dev \
   libssl-dev libcli11-dev libpq-dev libcurl4-openssl-dev libgoogle-perftools-dev zlib1g-dev \
+  libnats-dev \
   nodejs $(if $(shell command -v npm),,npm)
 TEST_PACKAGES := git curl python3 openssl sqlite3 libgtest-dev libgmock-dev libbenchmark-dev \
   postgresql-15 postgresql-client-15 nginx-light wrk clang-format clang-tidy \
-  clang-14 libclang-rt-14-dev prometheus chromium
+  clang-14 libclang-rt-14-dev prometheus chromium nats-server
 # package:service pairs. Debian starts these services when it installs their packages
 # (PostgreSQL on 5432, nginx on 80, Prometheus on 9090: the tests use only its promtool); the
 # tests and benchmarks start servers of their own, so a service whose package `make install`
@@ -111,22 +112,23 @@ install-run:
 build: install-run
 	$(call build_preset,release,-DEVS_BUILD_BENCH=OFF,--target $(APPS))
 
-# CI's suite: warnings are errors, a throwaway PostgreSQL for the tests that need one.
+# CI's suite: warnings are errors, a throwaway PostgreSQL and a throwaway three-node NATS
+# JetStream cluster for the tests that need them.
 test: install
 	$(call build_preset,ci)
-	scripts/with-postgres ctest --preset ci -j 1
+	scripts/with-postgres scripts/with-nats ctest --preset ci -j 1
 
 test-asan: install
 	$(call build_preset,asan-ubsan)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  scripts/with-postgres ctest --preset asan-ubsan -j 1
+	  scripts/with-postgres scripts/with-nats ctest --preset asan-ubsan -j 1
 
 # The unit tests and the consumer's integration tests (label tsan), the parts that share state
 # across threads: server, batch writer, completion inbox, token cache, store pools.
 test-tsan: install
 	$(call build_preset,tsan)
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-	  scripts/with-postgres ctest --preset tsan -j 1 -L tsan
+	  scripts/with-postgres scripts/with-nats ctest --preset tsan -j 1 -L tsan
 
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := event_json_fuzz jwt_fuzz retry_after_fuzz events_file_fuzz list_query_fuzz \
@@ -152,7 +154,7 @@ token: build
 
 bench: install
 	$(call build_preset,release,-DEVS_BUILD_BENCH=ON)
-	scripts/with-postgres bench/run.sh $(RELEASE_DIR)
+	scripts/with-postgres scripts/with-nats bench/run.sh $(RELEASE_DIR)
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
