@@ -18,6 +18,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -208,6 +209,8 @@ TEST(JetstreamCluster, StreamLeaderKilledMidStreamLosesNothingAcknowledged) {
   load.stop();
 
   const auto acknowledged = load.acknowledged();
+  std::cout << "leader evs-n" << leader << " killed and restarted; " << acknowledged.size()
+            << " events acknowledged, " << load.refused() << " requests refused\n";
   EXPECT_TRUE(drained_exactly_once(
       acknowledged, [&] { return sqlite_stored_event_ids(db); }, 90s))
       << read_text_file(dir / "loader-1.log");
