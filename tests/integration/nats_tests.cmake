@@ -33,3 +33,10 @@ set_tests_properties(jetstream_leader_kill jetstream_loader_kill jetstream_datab
                      jetstream_no_quorum PROPERTIES
   LABELS "integration;nats" TIMEOUT 300 RUN_SERIAL TRUE)
 set_tests_properties(jetstream_database_down PROPERTIES LABELS "integration;nats;postgres")
+
+# jetstream_publisher     the publisher and ingest store in-process: sequences, Duplicate acks,
+#                         concurrent groups (ThreadSanitizer too)
+evs_integration_executable(jetstream_publisher_test
+  SOURCES integration/jetstream_publisher_test.cpp LIBS evs::jetstream)
+add_test(NAME jetstream_publisher COMMAND jetstream_publisher_test)
+set_tests_properties(jetstream_publisher PROPERTIES LABELS "integration;nats;tsan" TIMEOUT 120)
