@@ -8,6 +8,7 @@
 #include "storage/storage_config.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 namespace evs::loader {
@@ -19,6 +20,8 @@ struct loader_config {
   std::string database_url;  // DATABASE_URL; empty: SQLite at sqlite_path
   std::string sqlite_path;   // DB_PATH
   std::chrono::seconds db_timeout{10};
+  std::uint16_t metrics_port = 0;  // GET /metrics on this port of metrics_host; 0: off
+  std::string metrics_host;
   log::format log_format{};
   log::level log_level{};
 };

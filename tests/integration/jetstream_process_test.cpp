@@ -8,12 +8,17 @@
 #include "support/backends.hpp"
 #include "support/consumer_process.hpp"
 #include "support/http_client.hpp"
+#include "support/metrics_scrape.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tokens.hpp"
 #include "support/wait.hpp"
 
 #include <gtest/gtest.h>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -55,7 +60,8 @@ consumer_process start_consumer(const temp_dir& dir, const std::string& stream, 
 // event-loader on `stream` into `database` (a DATABASE_URL), its log in the test's folder.
 std::unique_ptr<child_process> start_loader(const temp_dir& dir, const std::string& stream,
                                             const std::string& database, int run,
-                                            const std::string& batch = "200") {
+                                            const std::string& batch = "200",
+                                            std::uint16_t metrics_port = 0) {
   process_options options;
   options.program = EVS_LOADER_BINARY;
   options.cwd = dir.path();
@@ -66,6 +72,7 @@ std::unique_ptr<child_process> start_loader(const temp_dir& dir, const std::stri
   options.env.emplace_back("STATUS_INTERVAL_SECONDS", "1");
   options.env.emplace_back("ACK_WAIT_SECONDS", "5");
   options.env.emplace_back("DB_PATH", std::nullopt);
+  options.env.emplace_back("METRICS_PORT", std::to_string(metrics_port));
   auto loader = std::make_unique<child_process>(options);
   // Bound to the stream: from here on it drains.
   if (!eventually(
@@ -180,6 +187,19 @@ template <class Count>
   return each_stored_once(acknowledged, count());
 }
 
+// A port of 127.0.0.1 free a moment ago, for a listener that cannot be told port 0.
+std::uint16_t free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
 std::string sqlite_url(const std::filesystem::path& path) { return "sqlite:///" + path.string(); }
 
 TEST(JetstreamCluster, StreamLeaderKilledMidStreamLosesNothingAcknowledged) {
@@ -239,11 +259,17 @@ TEST(JetstreamCluster, LoaderKilledMidDrainStoresEachEventOnce) {
   const auto partial = sqlite_stored_event_ids(db).size();
   EXPECT_LT(partial, acknowledged.size()) << "the loader drained everything before the kill";
 
-  auto restarted = start_loader(dir, stream, sqlite_url(db), 2, "50");
+  const auto metrics_port = free_port();
+  auto restarted = start_loader(dir, stream, sqlite_url(db), 2, "50", metrics_port);
   EXPECT_TRUE(drained_exactly_once(
       acknowledged, [&] { return sqlite_stored_event_ids(db); }, 90s))
       << read_text_file(dir / "loader-2.log");
   EXPECT_EQ(sqlite_stored_event_ids(db).size(), acknowledged.size());
+  // Its own count of what it stored: the rest, the redelivered part counted as duplicates.
+  const auto scrape = http_once(metrics_port, "GET", "/metrics").body;
+  EXPECT_EQ(sample_value(scrape, "evs_loader_events_loaded_total"),
+            std::to_string(acknowledged.size() - partial))
+      << scrape;
 }
 
 TEST(JetstreamCluster, DatabaseDownIngestKeepsAnsweringAndTheLoaderCatchesUp) {
