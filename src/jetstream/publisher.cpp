@@ -93,7 +93,11 @@ publisher::publisher(natsConnection& connection, const jetstream_config& config,
   }
 }
 
-publisher::~publisher() = default;
+publisher::~publisher() {
+  // Contexts first: an ack arriving meanwhile must still find its lane's mutex alive.
+  for (auto& l : lanes_) l->js.reset();
+  admin_.reset();
+}
 
 publisher::lane& publisher::take_lane() {
   std::unique_lock lock{free_mutex_};
