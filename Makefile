@@ -4,7 +4,7 @@ SHELL := /bin/bash
 
 JOBS ?= 2
 RELEASE_DIR := build/release
-APPS := event-consumer event-token event-propagator
+APPS := event-consumer event-token event-propagator event-loader
 
 # The Debian 12 packages. RUN_PACKAGES build and run the programs (`make run`); TEST_PACKAGES
 # add what the tests, the benchmarks and the checks use. `make install` installs both (CI).
@@ -13,11 +13,11 @@ APPS := event-consumer event-token event-propagator
 # chromium runs the browser tests (driven by playwright-core from web/, never a downloaded browser).
 RUN_PACKAGES := g++ cmake ninja-build ccache pkg-config make ca-certificates util-linux \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libsqlite3-dev libjwt-dev \
-  libssl-dev libcli11-dev libpq-dev libmariadb-dev libcurl4-openssl-dev libgoogle-perftools-dev \
-  zlib1g-dev nodejs $(if $(shell command -v npm),,npm)
+  libssl-dev libcli11-dev libpq-dev libmariadb-dev libnats-dev libcurl4-openssl-dev \
+  libgoogle-perftools-dev zlib1g-dev nodejs $(if $(shell command -v npm),,npm)
 TEST_PACKAGES := git curl python3 openssl sqlite3 libgtest-dev libgmock-dev libbenchmark-dev \
-  postgresql-15 postgresql-client-15 mariadb-server mariadb-client nginx-light wrk clang-format \
-  clang-tidy clang-14 libclang-rt-14-dev prometheus chromium
+  postgresql-15 postgresql-client-15 mariadb-server mariadb-client nats-server nginx-light wrk \
+  clang-format clang-tidy clang-14 libclang-rt-14-dev prometheus chromium
 # package:service pairs. Debian starts these services when it installs their packages
 # (PostgreSQL on 5432, MariaDB on 3306, nginx on 80, Prometheus on 9090: the tests use only its
 # promtool); the tests and benchmarks start servers of their own, so a service whose package
@@ -116,22 +116,26 @@ install-run:
 build: install-run
 	$(call build_preset,release,-DEVS_BUILD_BENCH=OFF,--target $(APPS))
 
-# CI's suite: warnings are errors, a throwaway PostgreSQL and MariaDB for the tests that need them.
+# The throwaway servers the tests and benchmarks run against: PostgreSQL, MariaDB and a
+# three-node NATS JetStream cluster, each started before the command and removed after it.
+WITH_SERVERS := scripts/with-postgres scripts/with-mariadb scripts/with-nats
+
+# CI's suite: warnings are errors, the throwaway servers for the tests that need them.
 test: install
 	$(call build_preset,ci)
-	scripts/with-postgres scripts/with-mariadb ctest --preset ci -j 1
+	$(WITH_SERVERS) ctest --preset ci -j 1
 
 test-asan: install
 	$(call build_preset,asan-ubsan)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  scripts/with-postgres scripts/with-mariadb ctest --preset asan-ubsan -j 1
+	  $(WITH_SERVERS) ctest --preset asan-ubsan -j 1
 
 # The unit tests and the consumer's integration tests (label tsan), the parts that share state
 # across threads: server, batch writer, completion inbox, token cache, store pools.
 test-tsan: install
 	$(call build_preset,tsan)
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-	  scripts/with-postgres scripts/with-mariadb ctest --preset tsan -j 1 -L tsan
+	  $(WITH_SERVERS) ctest --preset tsan -j 1 -L tsan
 
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := event_json_fuzz jwt_fuzz retry_after_fuzz events_file_fuzz list_query_fuzz \
@@ -157,7 +161,7 @@ token: build
 
 bench: install
 	$(call build_preset,release,-DEVS_BUILD_BENCH=ON)
-	scripts/with-postgres scripts/with-mariadb bench/run.sh $(RELEASE_DIR)
+	$(WITH_SERVERS) bench/run.sh $(RELEASE_DIR)
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

@@ -1,7 +1,9 @@
-// evs-env-example: prints .env.example from the consumer's and the propagator's setting tables.
+// evs-env-example: prints .env.example from the consumer's, the propagator's and the loader's
+// setting tables.
 // The env_example test compares its output with the committed file.
 #include "runtime/env_example.hpp"
 #include "consumer/consumer_config.hpp"
+#include "loader/loader_config.hpp"
 #include "propagator/cli.hpp"
 
 #include <cstdio>
@@ -20,7 +22,8 @@ int main() {
   using evs::runtime::describe;
   const auto text = evs::runtime::render_env_example(
       header, {{"event-consumer", describe(evs::consumer::consumer_settings())},
-               {"event-propagator", describe(evs::propagator::propagator_settings())}});
+               {"event-propagator", describe(evs::propagator::propagator_settings())},
+               {"event-loader", describe(evs::loader::loader_settings())}});
   std::fputs(text.c_str(), stdout);
   return 0;
 }

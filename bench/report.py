@@ -60,6 +60,17 @@ for r in rows:
                       "requests_per_s": r["requests"] / r["seconds"] if r["seconds"] else None,
                       "stored": r.get("stored"), "problem": problem})
         continue
+    if r["label"] == "loader":
+        problem = None
+        if r["stored"] != r["events"]:
+            problem = f"{r['events']} events in the stream but the store gained {r['stored']} rows"
+        events = r["events_per_s"] * r["seconds"]
+        table.append({"workload": "event-loader drain (JetStream -> store), batch 1000",
+                      "backend": r["backend"], "events_per_s": r["events_per_s"],
+                      "requests_per_s": None, "stored": r["stored"], "problem": problem,
+                      "cpu_us_per_event": (r["cpu_ticks"] / ticks_per_s * 1e6 / events
+                                           if events else None)})
+        continue
     if r["label"] == "store":
         if r.get("observed_group"):
             workload = f"raw store insert, batch {r['batch']} (consumer's group), 1 writer"

@@ -42,7 +42,17 @@ stored_rows() {
     postgres) psql "$EVS_TEST_PG_URL" -XAtqc 'SELECT count(*) FROM events' ;;
     mariadb) mariadb --defaults-file="$EVS_TEST_MARIADB_ADMIN_CNF" -NBe \
       "SELECT count(*) FROM ${EVS_TEST_MARIADB_URL##*/}.events" ;;
+    jetstream) stream_messages ;;
   esac
+}
+# Messages in the BENCH stream, as node 1 of scripts/with-nats reports them (every node holds a
+# replica).
+stream_messages() {
+  curl -fsS "http://127.0.0.1:$EVS_TEST_NATS_MONITOR_1/jsz?streams=true&accounts=true" | python3 -c '
+import json, sys
+doc = json.load(sys.stdin)
+print(sum(s["state"]["messages"] for a in doc.get("account_details", [])
+          for s in a.get("stream_detail", []) if s["name"] == "BENCH"))'
 }
 # The consumer's fsync/fdatasync calls so far: "WAL other" (bench/sync_counter.cpp).
 SYNC_COUNTS=$WORK/sync-counts
@@ -258,6 +268,41 @@ if [[ -n ${EVS_TEST_MARIADB_URL:-} ]]; then
   wait_port "$PORT"
   measure_consumer mariadb "$CONSUMER" "$PORT" "1 64" "100 64"
   kill -TERM "$CONSUMER"; wait "$CONSUMER" || true
+fi
+
+# --- JetStream mode and the loader, when run under scripts/with-nats (and with-postgres) ---
+if [[ -n ${NATS_URL:-} && -n ${EVS_TEST_PG_URL:-} ]]; then
+  PORT=$(free_port)
+  LOG_LEVEL=warn PORT=$PORT INGEST=jetstream NATS_STREAM=BENCH NATS_SUBJECT=bench.events \
+    DATABASE_URL="$EVS_TEST_PG_URL" "$BUILD/apps/event-consumer" --env-file /dev/null \
+    2> "$WORK/consumer-js.log" &
+  CONSUMER=$!
+  PIDS+=($CONSUMER)
+  wait_port "$PORT"
+  measure_consumer jetstream "$CONSUMER" "$PORT" "1 64" "100 64"
+  kill -TERM "$CONSUMER"; wait "$CONSUMER" || true
+  # The loader drains what the runs published into PostgreSQL: its rate is events stored per
+  # second from its start until the store holds them all.
+  messages=$(stream_messages)
+  rows_before=$(stored_rows postgres)
+  echo "loader draining $messages events from JetStream into PostgreSQL (batch 1000)..." >&2
+  start=$(date +%s.%N)
+  LOG_LEVEL=warn NATS_STREAM=BENCH NATS_SUBJECT=bench.events LOADER_BATCH=1000 \
+    DATABASE_URL="$EVS_TEST_PG_URL" "$BUILD/apps/event-loader" --env-file /dev/null \
+    2> "$WORK/loader.log" &
+  LOADER=$!
+  PIDS+=($LOADER)
+  until (( $(stored_rows postgres) - rows_before >= messages )); do
+    kill -0 "$LOADER" 2>/dev/null || { cat "$WORK/loader.log" >&2; break; }
+    sleep 0.2
+  done
+  end=$(date +%s.%N)
+  ticks=$(cpu_ticks "$LOADER" 2>/dev/null || echo 0)
+  stored=$(( $(stored_rows postgres) - rows_before ))
+  kill -TERM "$LOADER"; wait "$LOADER" || true
+  python3 -c 'import json, sys; n, s, e, t = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]); print(json.dumps({"label": "loader", "backend": "postgres", "events": n, "seconds": e - s, "events_per_s": n / (e - s), "cpu_ticks": t, "stored": int(sys.argv[5])}))' \
+    "$messages" "$start" "$end" "$ticks" "$stored" >> "$RESULTS"
+  echo "  $stored rows stored" >&2
 fi
 
 echo "micro-benchmarks..." >&2

@@ -3,6 +3,7 @@
 #include "auth/token_verifier.hpp"
 #include "consumer/admin_api.hpp"
 #include "consumer/event_api.hpp"
+#include "jetstream/ingest_store.hpp"
 #include "runtime/log.hpp"
 #include "server/http_server.hpp"
 #include "storage/store_factory.hpp"
@@ -51,7 +52,11 @@ server::server_config admin_listener(const consumer_config& config) {
 
 int run_consumer(const consumer_config& config,
                  const std::function<void(std::uint16_t)>& on_listening) {
-  const auto store = storage::open_event_store(config.storage);
+  std::unique_ptr<storage::event_store> store = storage::open_event_store(config.storage);
+  // JetStream mode: the same batch writer and API, with inserts going to the stream.
+  if (config.ingest_jetstream)
+    store = std::make_unique<jetstream::ingest_store>(std::move(store), config.nats,
+                                                      config.writer.writers);
   batch_writer writer{*store, config.writer};
   const auth::token_verifier verifier{config.secret_key, config.algorithm, config.token_rules};
   const runtime::system_clock clock;
@@ -79,6 +84,8 @@ int run_consumer(const consumer_config& config,
              {"storage", std::holds_alternative<storage::sqlite_config>(config.storage)
                              ? "sqlite:" + std::get<storage::sqlite_config>(config.storage).path
                              : std::string{storage::backend_name(config.storage)}},
+             {"ingest", config.ingest_jetstream ? "jetstream:" + config.nats.stream
+                                                : std::string{"database"}},
              {"max_connections", std::to_string(server.max_connections())}});
   if (admin)
     log::info(

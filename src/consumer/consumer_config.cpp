@@ -1,5 +1,6 @@
 #include "consumer/consumer_config.hpp"
 
+#include "jetstream/nats_settings.hpp"
 #include "storage/mariadb/mariadb_url.hpp"
 
 #include <stdexcept>
@@ -136,6 +137,21 @@ const runtime::setting_table<config> table = {
         [](config& c, const setting_value& v) { c.log_level = runtime::log_level_named(v.text); }),
 };
 
+// The rows above, then INGEST and the NATS_* keys that event-loader shares.
+const runtime::setting_table<config> all_settings = [] {
+  auto rows = table;
+  rows.push_back(choice_setting<config>(
+      "INGEST", "database", {"database", "jetstream"},
+      "writes go to the database, or to the JetStream stream of NATS_URL (event-loader moves "
+      "them into the database, which reads still use)",
+      [](config& c, const setting_value& v) { c.ingest_jetstream = v.text == "jetstream"; }));
+  for (auto& row : jetstream::nats_settings<config>()) rows.push_back(row);
+  return rows;
+}();
+
+// Publishes in flight at once in JetStream mode, each a group of requests.
+constexpr std::size_t jetstream_writers = 4;
+
 // Cross-key rules the rows cannot state alone.
 void finish(consumer_config& c) {
   if (c.admin_port != 0 && c.admin_port == c.server.port)
@@ -146,6 +162,7 @@ void finish(consumer_config& c) {
     c.writer.writers = pg->write_connections;
   if (const auto* mariadb = std::get_if<storage::mariadb_config>(&c.storage))
     c.writer.writers = mariadb->write_connections;
+  if (c.ingest_jetstream) c.writer.writers = jetstream_writers;
 }
 
 // DB_HOSTNAME may carry the port, as the original service's did: host:port or [v6]:port.
@@ -193,16 +210,16 @@ storage::mariadb_config mariadb_from_keys(const database_keys& db) {
 
 }  // namespace
 
-const runtime::setting_table<consumer_config>& consumer_settings() { return table; }
+const runtime::setting_table<consumer_config>& consumer_settings() { return all_settings; }
 
 consumer_config default_consumer_config() {
   consumer_config c;
-  runtime::apply_defaults(table, c);
+  runtime::apply_defaults(all_settings, c);
   finish(c);
   return c;
 }
 
-void declare_consumer_settings(runtime::settings& s) { runtime::declare(s, table); }
+void declare_consumer_settings(runtime::settings& s) { runtime::declare(s, all_settings); }
 
 storage::storage_config storage_config_from(const database_keys& db) {
   if (!db.url.empty()) {
@@ -245,7 +262,7 @@ consumer_config read_consumer_config(const runtime::settings& s) {
   if (!s.optional_text("SECRET_KEY"))
     throw runtime::config_error("SECRET_KEY: must be set (the HMAC key of the JWTs)");
   consumer_config c;
-  runtime::read(s, table, c);
+  runtime::read(s, all_settings, c);
   finish(c);
   return c;
 }

@@ -3,6 +3,7 @@
 #include "auth/token_verifier.hpp"
 #include "consumer/batch_writer.hpp"
 #include "core/validation.hpp"
+#include "jetstream/jetstream_config.hpp"
 #include "runtime/log.hpp"
 #include "runtime/setting_table.hpp"
 #include "server/server_config.hpp"
@@ -43,6 +44,8 @@ struct consumer_config {
   std::uint16_t admin_port = 0;         // ADMIN_PORT: /metrics on this port instead; 0: none
   log::format log_format{};
   log::level log_level{};
+  bool ingest_jetstream = false;  // INGEST=jetstream: writes go to the stream of `nats`
+  jetstream::jetstream_config nats;
 };
 
 // Every key of the consumer, one row each: the source of its flags, --help, defaults and

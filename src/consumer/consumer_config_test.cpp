@@ -47,7 +47,14 @@ const std::vector<std::string> consumer_keys{"SECRET_KEY",
                                              "METRICS",
                                              "ADMIN_PORT",
                                              "LOG_FORMAT",
-                                             "LOG_LEVEL"};
+                                             "LOG_LEVEL",
+                                             "INGEST",
+                                             "NATS_URL",
+                                             "NATS_STREAM",
+                                             "NATS_SUBJECT",
+                                             "NATS_REPLICAS",
+                                             "NATS_DUPLICATE_WINDOW",
+                                             "NATS_TIMEOUT_SECONDS"};
 
 class ConsumerConfigTest : public ::testing::Test {
  protected:
@@ -428,6 +435,34 @@ TEST_F(ConsumerConfigTest, WithoutDbHostnameTheOtherDbKeysDoNotSwitchToPostgres)
   const auto c = read({});
   EXPECT_TRUE(std::holds_alternative<storage::sqlite_config>(c.storage));
   EXPECT_EQ(c.writer.writers, 1u);
+}
+
+TEST_F(ConsumerConfigTest, IngestIsTheDatabaseUnlessJetstreamIsAsked) {
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
+  const auto database = read({});
+  EXPECT_FALSE(database.ingest_jetstream);
+  EXPECT_EQ(database.nats.replicas, 3);
+
+  ::setenv("INGEST", "jetstream", 1);
+  ::setenv("NATS_URL", "nats://a:4222,nats://b:4223", 1);
+  ::setenv("NATS_REPLICAS", "1", 1);
+  ::setenv("NATS_DUPLICATE_WINDOW", "30", 1);
+  const auto c = read({"--nats-stream", "EV2"});
+  EXPECT_TRUE(c.ingest_jetstream);
+  EXPECT_EQ(c.nats.servers, (std::vector<std::string>{"nats://a:4222", "nats://b:4223"}));
+  EXPECT_EQ(c.nats.stream, "EV2");
+  EXPECT_EQ(c.nats.replicas, 1);
+  EXPECT_EQ(c.nats.duplicate_window, std::chrono::seconds{30});
+  // Reads still go to the database the loader fills.
+  EXPECT_TRUE(std::holds_alternative<storage::sqlite_config>(c.storage));
+}
+
+TEST_F(ConsumerConfigTest, BadNatsKeysAreNamed) {
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
+  EXPECT_EQ(error_of({"--nats-url", "http://x:4222"}).rfind("NATS_URL", 0), 0u);
+  EXPECT_EQ(error_of({"--nats-stream", "a.b"}).rfind("NATS_STREAM", 0), 0u);
+  EXPECT_EQ(error_of({"--nats-replicas", "7"}).rfind("NATS_REPLICAS", 0), 0u);
+  EXPECT_EQ(error_of({"--ingest", "kafka"}).rfind("INGEST", 0), 0u);
 }
 
 }  // namespace

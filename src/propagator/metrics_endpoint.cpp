@@ -45,6 +45,11 @@ server::server_config listener_config(const std::string& host, std::uint16_t por
 
 }  // namespace
 
+metrics_handler::metrics_handler(const propagator_metrics& metrics)
+    : render_{[&metrics] {
+        return render_metrics(metrics, metrics::read_process_stats(), EVS_VERSION);
+      }} {}
+
 server::admission metrics_handler::admit(const server::http_request& head) {
   if (head.path != "/metrics") return refuse(text_response(404, "Not found: try GET /metrics"));
   if (head.method != "GET") {
@@ -60,7 +65,7 @@ boost::asio::awaitable<server::http_response> metrics_handler::respond(
     const server::matched_route& /*route*/, const server::http_request& /*request*/) {
   server::http_response res;
   res.content_type = std::string{metrics::exposition_content_type};
-  res.body = render_metrics(metrics_, metrics::read_process_stats(), EVS_VERSION);
+  res.body = render_();
   co_return res;
 }
 
@@ -74,6 +79,12 @@ server::http_response metrics_handler::on_protocol_error(server::protocol_error 
 metrics_listener::metrics_listener(const std::string& host, std::uint16_t port,
                                    const propagator_metrics& metrics)
     : handler_{metrics}, server_{listener_config(host, port), handler_} {
+  thread_ = std::thread{[this] { server_.run(); }};
+}
+
+metrics_listener::metrics_listener(const std::string& host, std::uint16_t port,
+                                   metrics_handler::render_function render)
+    : handler_{std::move(render)}, server_{listener_config(host, port), handler_} {
   thread_ = std::thread{[this] { server_.run(); }};
 }
 

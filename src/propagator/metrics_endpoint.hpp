@@ -7,6 +7,7 @@
 #include "server/request_handler.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <thread>
 
@@ -15,7 +16,11 @@ namespace evs::propagator {
 // 404 for another path, 405 for another method, 413 for a body: a scrape sends none.
 class metrics_handler final : public server::request_handler {
  public:
-  explicit metrics_handler(const propagator_metrics& metrics) : metrics_{metrics} {}
+  // The text a scrape gets (event-loader serves its own metrics through this listener too).
+  using render_function = std::function<std::string()>;
+
+  explicit metrics_handler(const propagator_metrics& metrics);
+  explicit metrics_handler(render_function render) : render_{std::move(render)} {}
 
   server::admission admit(const server::http_request& head) override;
   boost::asio::awaitable<server::http_response> respond(
@@ -24,7 +29,7 @@ class metrics_handler final : public server::request_handler {
                                           std::string_view detail) override;
 
  private:
-  const propagator_metrics& metrics_;
+  render_function render_;
 };
 
 class metrics_listener {
@@ -32,6 +37,8 @@ class metrics_listener {
   // Binds at once (throws std::runtime_error naming the address when it cannot), then serves
   // on a thread of its own until destroyed.
   metrics_listener(const std::string& host, std::uint16_t port, const propagator_metrics& metrics);
+  metrics_listener(const std::string& host, std::uint16_t port,
+                   metrics_handler::render_function render);
   ~metrics_listener();
   metrics_listener(const metrics_listener&) = delete;
   metrics_listener& operator=(const metrics_listener&) = delete;
