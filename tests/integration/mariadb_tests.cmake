@@ -12,9 +12,7 @@ add_test(NAME with_mariadb
           ${PROJECT_SOURCE_DIR}/scripts/with-mariadb)
 set_tests_properties(with_mariadb PROPERTIES LABELS "integration;mariadb" TIMEOUT 300)
 
-evs_integration_executable(mariadb_consumers_test
-  SOURCES integration/mariadb_consumers_test.cpp)
-add_test(NAME mariadb_consumers COMMAND mariadb_consumers_test)
+add_test(NAME mariadb_consumers COMMAND two_consumers_test --gtest_filter=*/mariadb)
 
 evs_integration_executable(mariadb_consumer_process_test
   SOURCES integration/mariadb_consumer_process_test.cpp integration/http_load.cpp)

@@ -3,7 +3,8 @@
 #
 #   postgres_store      start-up errors, text encoding, read-only server, killed connections
 #   postgres_outage     stop the server under concurrent inserts, start it, nothing lost
-#   postgres_consumers  two stores on one database, overlapping event_ids stored once
+#   postgres_consumers  two stores on one database, overlapping event_ids stored once (the
+#                       test is shared with mariadb_consumers)
 #   postgres_consumer_process  the real event-consumer: the server stopped under HTTP load,
 #                       kill -9 and restart, exit code 2 on a bad password or database
 #   with_postgres       the throwaway-server script itself
@@ -17,9 +18,10 @@ evs_integration_executable(pg_outage_test
   SOURCES integration/pg_outage_test.cpp integration/pg_control.cpp)
 add_test(NAME postgres_outage COMMAND pg_outage_test)
 
-evs_integration_executable(pg_consumers_test
-  SOURCES integration/pg_consumers_test.cpp)
-add_test(NAME postgres_consumers COMMAND pg_consumers_test)
+# Shared with mariadb_tests.cmake: one test, run per server backend.
+evs_integration_executable(two_consumers_test
+  SOURCES integration/two_consumers_test.cpp)
+add_test(NAME postgres_consumers COMMAND two_consumers_test --gtest_filter=*/postgres)
 
 evs_integration_executable(pg_consumer_process_test
   SOURCES integration/pg_consumer_process_test.cpp integration/pg_control.cpp

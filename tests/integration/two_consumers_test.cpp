@@ -1,5 +1,6 @@
 // Two stores on one database stand for two consumers behind a load balancer: writers send
-// overlapping event_ids to both at once, and each event_id is stored exactly once.
+// overlapping event_ids to both at once, and each event_id is stored exactly once. Run on each
+// server backend (PostgreSQL, MariaDB): --gtest_filter=*/postgres or */mariadb.
 #include "storage/store_factory.hpp"
 #include "support/backends.hpp"
 
@@ -7,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -19,17 +21,21 @@
 namespace evs::test {
 namespace {
 
-backend postgres_backend() {
-  for (auto& b : all_backends())
-    if (b.name == "postgres") return b;
-  throw std::runtime_error("no postgres backend");
+// The backends two processes can share: every one but SQLite.
+std::vector<backend> server_backends() {
+  auto all = all_backends();
+  std::erase_if(all, [](const backend& b) { return b.name == "sqlite"; });
+  return all;
 }
 
-TEST(PostgresTwoConsumers, OverlappingEventIdsAreStoredOnce) {
-  test_database db{postgres_backend()};
-  const auto config = std::get<storage::postgres_config>(db.config());
+class TwoConsumers : public ::testing::TestWithParam<backend> {};
 
-  // Both start at once on an empty schema: the migration runs once, under the advisory lock.
+TEST_P(TwoConsumers, OverlappingEventIdsAreStoredOnce) {
+  test_database db{GetParam()};
+  const auto& config = db.config();
+
+  // Both start at once on an empty database: the migration runs once, under the server's lock
+  // (PostgreSQL's advisory lock, MariaDB's GET_LOCK).
   std::unique_ptr<storage::event_store> consumers[2];
   {
     std::thread other{[&] { consumers[1] = storage::open_event_store(config); }};
@@ -107,6 +113,9 @@ TEST(PostgresTwoConsumers, OverlappingEventIdsAreStoredOnce) {
   }
   std::cout << "two consumers: " << retries << " retried inserts\n";
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, TwoConsumers, ::testing::ValuesIn(server_backends()),
+                         backend_name{});
 
 }  // namespace
 }  // namespace evs::test
