@@ -2,6 +2,7 @@
 
 #include "consumer/consumer_config.hpp"
 #include "jetstream/nats_settings.hpp"
+#include "propagator/metrics_listener_settings.hpp"
 
 namespace evs::loader {
 namespace {
@@ -56,12 +57,10 @@ const runtime::setting_table<config> table = [] {
             c.drain.status_interval =
                 std::chrono::milliseconds{static_cast<std::int64_t>(v.number * 1000)};
           }),
-      integer_setting<config>(
-          "METRICS_PORT", "0", 0, 65535,
-          "serve GET /metrics (Prometheus text format) on this port of METRICS_HOST (0: off)",
-          [](config& c, const setting_value& v) { c.metrics_port = v.as<std::uint16_t>(); }),
-      text_setting<config>("METRICS_HOST", "127.0.0.1", "address of the METRICS_PORT listener",
-                           [](config& c, const setting_value& v) { c.metrics_host = v.text; }),
+  };
+  rows.insert(rows.end(), own.begin(), own.end());
+  for (auto& row : propagator::metrics_listener_settings<config>()) rows.push_back(row);
+  const runtime::setting_table<config> logging = {
       choice_setting<config>("LOG_FORMAT", "text", {"text", "json"}, "logs on stderr: text or json",
                              [](config& c, const setting_value& v) {
                                c.log_format = runtime::log_format_named(v.text);
@@ -72,7 +71,7 @@ const runtime::setting_table<config> table = [] {
                                c.log_level = runtime::log_level_named(v.text);
                              }),
   };
-  rows.insert(rows.end(), own.begin(), own.end());
+  rows.insert(rows.end(), logging.begin(), logging.end());
   return rows;
 }();
 

@@ -1,5 +1,7 @@
 #include "propagator/cli.hpp"
 
+#include "propagator/metrics_listener_settings.hpp"
+
 #include <curl/curl.h>
 
 #include <charconv>
@@ -40,91 +42,93 @@ using runtime::secret_setting;
 using runtime::setting_value;
 using runtime::text_setting;
 
-const runtime::setting_table<config> table = {
-    text_setting<config>("API_URL", "http://localhost:8000/api/event",
-                         "endpoint that receives the events (http or https)",
-                         [](config& c, const setting_value& v) { c.api_url = v.text; }),
-    secret_setting<config>("API_TOKEN", 0,
-                           "bearer token sent with every request (mint one: event-token --scope "
-                           "events:write)",
-                           [](config& c, const setting_value& v) { c.api_token = v.text; }),
-    text_setting<config>("API_CA_FILE", "",
-                         "PEM file of CA certificates trusted for an https API_URL; empty: the "
-                         "system's CA store",
-                         [](config& c, const setting_value& v) { c.api_ca_file = v.text; }),
-    number_setting<config>(
-        "INTERVAL_SECONDS", "5", 0, a_year,
-        "seconds between ticks (fractions allowed; 0: as fast as the endpoint takes them)",
-        [](config& c, const setting_value& v) { c.interval_seconds = v.number; }),
-    integer_setting<config>(
-        "BATCH_SIZE", "1", 1, 1'000'000, "events generated per tick",
-        [](config& c, const setting_value& v) { c.batch_size = v.as<std::size_t>(); }),
-    text_setting<config>(
-        "EVENTS_FILE", "",
-        "JSON array or NDJSON of {event_type, event_payload} templates; empty: the "
-        "bundled samples (--sample-events)",
-        [](config& c, const setting_value& v) { c.events_file = v.text; }),
-    choice_setting<config>(
-        "COMPRESS", "none", {"none", "gzip"},
-        "request bodies: none, or gzip (the consumer decodes either)",
-        [](config& c, const setting_value& v) { c.compress = v.text == "gzip"; }),
-    choice_setting<config>("PICK_ORDER", "random", {"random", "sequential"},
-                           "random or sequential (file order, round and round)",
-                           [](config& c, const setting_value& v) {
-                             c.order = v.text == "sequential" ? pick_order::sequential
-                                                              : pick_order::random;
-                           }),
-    text_setting<config>("SPOOL_PATH", "./data/propagator-spool.db",
-                         "durable spool of events not yet delivered (SQLite, folder created)",
-                         [](config& c, const setting_value& v) { c.spool_path = v.text; }),
-    integer_setting<config>(
-        "SPOOL_MAX_EVENTS", "1000000", 1, 1'000'000'000,
-        "most events the spool holds; generation pauses (with a log line) while it is full",
-        [](config& c, const setting_value& v) { c.spool_max_events = v.as<std::size_t>(); }),
-    integer_setting<config>(
-        "MAX_BATCH", "1000", 1, 1'000'000, "most events in one request",
-        [](config& c, const setting_value& v) { c.max_batch = v.as<std::size_t>(); }),
-    integer_setting<config>(
-        "MAX_BODY_BYTES", "1048576", 1024, 1LL << 30, "largest request body",
-        [](config& c, const setting_value& v) { c.max_body_bytes = v.as<std::size_t>(); }),
-    number_setting<config>(
-        "REQUEST_TIMEOUT_SECONDS", "10", 0.001, 3600,
-        "time limit of one request, connecting included",
-        [](config& c, const setting_value& v) { c.request_timeout_seconds = v.number; }),
-    number_setting<config>(
-        "BACKOFF_BASE_SECONDS", "0.5", 0.001, 3600,
-        "first retry waits up to this long (capped full jitter, doubling)",
-        [](config& c, const setting_value& v) { c.backoff_base_seconds = v.number; }),
-    number_setting<config>(
-        "BACKOFF_MAX_SECONDS", "30", 0.001, 86400,
-        "longest wait between two retries (at least BACKOFF_BASE_SECONDS)",
-        [](config& c, const setting_value& v) { c.backoff_max_seconds = v.number; }),
-    number_setting<config>(
-        "MAX_RETRY_AFTER_SECONDS", "300", 0, 86400,
-        "a longer Retry-After from the endpoint is shortened to this",
-        [](config& c, const setting_value& v) { c.max_retry_after_seconds = v.number; }),
-    number_setting<config>(
-        "SHUTDOWN_TIMEOUT_SECONDS", "10", 0, 3600,
-        "on SIGTERM/SIGINT, time left to deliver pending events",
-        [](config& c, const setting_value& v) { c.shutdown_timeout_seconds = v.number; }),
-    number_setting<config>(
-        "STATUS_INTERVAL_SECONDS", "5", 0.01, 86400, "seconds between status lines",
-        [](config& c, const setting_value& v) { c.status_interval_seconds = v.number; }),
-    integer_setting<config>(
-        "METRICS_PORT", "0", 0, 65535,
-        "serve GET /metrics (Prometheus text format) on this port of METRICS_HOST (0: off)",
-        [](config& c, const setting_value& v) { c.metrics_port = v.as<std::uint16_t>(); }),
-    text_setting<config>("METRICS_HOST", "127.0.0.1", "address of the METRICS_PORT listener",
-                         [](config& c, const setting_value& v) { c.metrics_host = v.text; }),
-    choice_setting<config>("LOG_FORMAT", "text", {"text", "json"}, "logs on stderr: text or json",
-                           [](config& c, const setting_value& v) {
-                             c.log_format = runtime::log_format_named(v.text);
-                           }),
-    choice_setting<config>(
-        "LOG_LEVEL", "info", {"debug", "info", "warn", "error"},
-        "debug, info, warn or error (debug: one line per event)",
-        [](config& c, const setting_value& v) { c.log_level = runtime::log_level_named(v.text); }),
-};
+const runtime::setting_table<config> table = [] {
+  runtime::setting_table<config> rows = {
+      text_setting<config>("API_URL", "http://localhost:8000/api/event",
+                           "endpoint that receives the events (http or https)",
+                           [](config& c, const setting_value& v) { c.api_url = v.text; }),
+      secret_setting<config>("API_TOKEN", 0,
+                             "bearer token sent with every request (mint one: event-token --scope "
+                             "events:write)",
+                             [](config& c, const setting_value& v) { c.api_token = v.text; }),
+      text_setting<config>("API_CA_FILE", "",
+                           "PEM file of CA certificates trusted for an https API_URL; empty: the "
+                           "system's CA store",
+                           [](config& c, const setting_value& v) { c.api_ca_file = v.text; }),
+      number_setting<config>(
+          "INTERVAL_SECONDS", "5", 0, a_year,
+          "seconds between ticks (fractions allowed; 0: as fast as the endpoint takes them)",
+          [](config& c, const setting_value& v) { c.interval_seconds = v.number; }),
+      integer_setting<config>(
+          "BATCH_SIZE", "1", 1, 1'000'000, "events generated per tick",
+          [](config& c, const setting_value& v) { c.batch_size = v.as<std::size_t>(); }),
+      text_setting<config>(
+          "EVENTS_FILE", "",
+          "JSON array or NDJSON of {event_type, event_payload} templates; empty: the "
+          "bundled samples (--sample-events)",
+          [](config& c, const setting_value& v) { c.events_file = v.text; }),
+      choice_setting<config>(
+          "COMPRESS", "none", {"none", "gzip"},
+          "request bodies: none, or gzip (the consumer decodes either)",
+          [](config& c, const setting_value& v) { c.compress = v.text == "gzip"; }),
+      choice_setting<config>("PICK_ORDER", "random", {"random", "sequential"},
+                             "random or sequential (file order, round and round)",
+                             [](config& c, const setting_value& v) {
+                               c.order = v.text == "sequential" ? pick_order::sequential
+                                                                : pick_order::random;
+                             }),
+      text_setting<config>("SPOOL_PATH", "./data/propagator-spool.db",
+                           "durable spool of events not yet delivered (SQLite, folder created)",
+                           [](config& c, const setting_value& v) { c.spool_path = v.text; }),
+      integer_setting<config>(
+          "SPOOL_MAX_EVENTS", "1000000", 1, 1'000'000'000,
+          "most events the spool holds; generation pauses (with a log line) while it is full",
+          [](config& c, const setting_value& v) { c.spool_max_events = v.as<std::size_t>(); }),
+      integer_setting<config>(
+          "MAX_BATCH", "1000", 1, 1'000'000, "most events in one request",
+          [](config& c, const setting_value& v) { c.max_batch = v.as<std::size_t>(); }),
+      integer_setting<config>(
+          "MAX_BODY_BYTES", "1048576", 1024, 1LL << 30, "largest request body",
+          [](config& c, const setting_value& v) { c.max_body_bytes = v.as<std::size_t>(); }),
+      number_setting<config>(
+          "REQUEST_TIMEOUT_SECONDS", "10", 0.001, 3600,
+          "time limit of one request, connecting included",
+          [](config& c, const setting_value& v) { c.request_timeout_seconds = v.number; }),
+      number_setting<config>(
+          "BACKOFF_BASE_SECONDS", "0.5", 0.001, 3600,
+          "first retry waits up to this long (capped full jitter, doubling)",
+          [](config& c, const setting_value& v) { c.backoff_base_seconds = v.number; }),
+      number_setting<config>(
+          "BACKOFF_MAX_SECONDS", "30", 0.001, 86400,
+          "longest wait between two retries (at least BACKOFF_BASE_SECONDS)",
+          [](config& c, const setting_value& v) { c.backoff_max_seconds = v.number; }),
+      number_setting<config>(
+          "MAX_RETRY_AFTER_SECONDS", "300", 0, 86400,
+          "a longer Retry-After from the endpoint is shortened to this",
+          [](config& c, const setting_value& v) { c.max_retry_after_seconds = v.number; }),
+      number_setting<config>(
+          "SHUTDOWN_TIMEOUT_SECONDS", "10", 0, 3600,
+          "on SIGTERM/SIGINT, time left to deliver pending events",
+          [](config& c, const setting_value& v) { c.shutdown_timeout_seconds = v.number; }),
+      number_setting<config>(
+          "STATUS_INTERVAL_SECONDS", "5", 0.01, 86400, "seconds between status lines",
+          [](config& c, const setting_value& v) { c.status_interval_seconds = v.number; }),
+  };
+  for (auto& row : metrics_listener_settings<config>()) rows.push_back(row);
+  const runtime::setting_table<config> logging = {
+      choice_setting<config>("LOG_FORMAT", "text", {"text", "json"}, "logs on stderr: text or json",
+                             [](config& c, const setting_value& v) {
+                               c.log_format = runtime::log_format_named(v.text);
+                             }),
+      choice_setting<config>("LOG_LEVEL", "info", {"debug", "info", "warn", "error"},
+                             "debug, info, warn or error (debug: one line per event)",
+                             [](config& c, const setting_value& v) {
+                               c.log_level = runtime::log_level_named(v.text);
+                             }),
+  };
+  rows.insert(rows.end(), logging.begin(), logging.end());
+  return rows;
+}();
 
 }  // namespace
 
