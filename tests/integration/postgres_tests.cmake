@@ -23,6 +23,7 @@ add_test(NAME postgres_consumers COMMAND pg_consumers_test)
 
 evs_integration_executable(pg_consumer_process_test
   SOURCES integration/pg_consumer_process_test.cpp integration/pg_control.cpp
+          integration/http_writers.cpp
   LIBS PkgConfig::LIBPQ)
 target_compile_definitions(pg_consumer_process_test PRIVATE
   EVS_CONSUMER_BINARY="$<TARGET_FILE:event-consumer>")
