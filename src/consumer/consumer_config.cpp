@@ -1,5 +1,7 @@
 #include "consumer/consumer_config.hpp"
 
+#include "consumer/postgres_hosts.hpp"
+
 namespace evs::consumer {
 namespace {
 
@@ -44,22 +46,28 @@ const runtime::setting_table<config> table = {
         "DB_HOSTNAME is set",
         [](config& c, const setting_value& v) { c.database.sqlite_path = v.text; }),
     text_setting<config>("DB_HOSTNAME", "",
-                         "PostgreSQL host, by parts (the original service's names); unset: SQLite",
+                         "PostgreSQL host, by parts (the original service's names), or several "
+                         "(h1,h2): writers follow whichever is the primary; unset: SQLite",
                          [](config& c, const setting_value& v) { c.database.hostname = v.text; }),
-    integer_setting<config>(
-        "DB_PORT", "5432", 1, 65535, "PostgreSQL port",
-        [](config& c, const setting_value& v) { c.database.port = v.as<std::uint16_t>(); }),
+    text_setting<config>(
+        "DB_PORT", "5432",
+        "PostgreSQL port, for every DB_HOSTNAME host or one per host (5432,5433)",
+        [](config& c, const setting_value& v) { c.database.ports = parse_port_list(v.text); }),
     text_setting<config>("DB_USER", "", "PostgreSQL user",
                          [](config& c, const setting_value& v) { c.database.user = v.text; }),
     secret_setting<config>("DB_PASSWORD", 0, "PostgreSQL password",
                            [](config& c, const setting_value& v) { c.database.password = v.text; }),
     text_setting<config>("DB_DATASET", "", "PostgreSQL database name",
                          [](config& c, const setting_value& v) { c.database.dataset = v.text; }),
+    text_setting<config>("DATABASE_URL", "",
+                         "or by URL: postgresql://user:pass@host:5432/db (several hosts: "
+                         "h1:5432,h2:5433), or sqlite:///relative.db, sqlite:////abs.db",
+                         [](config& c, const setting_value& v) { c.database.url = v.text; }),
     text_setting<config>(
-        "DATABASE_URL", "",
-        "or by URL: postgresql://user:pass@host:5432/db, or sqlite:///relative.db, "
-        "sqlite:////abs.db",
-        [](config& c, const setting_value& v) { c.database.url = v.text; }),
+        "DB_READ_URL", "",
+        "PostgreSQL only, optional: postgresql:// URL of a standby that serves listing and "
+        "looking up events (they may lag; see the README)",
+        [](config& c, const setting_value& v) { c.database.read_url = v.text; }),
     integer_setting<config>("DB_WRITE_CONNECTIONS", "4", 1, 64,
                             "PostgreSQL connections committing batches",
                             [](config& c, const setting_value& v) {
@@ -131,6 +139,7 @@ void finish(consumer_config& c) {
     throw runtime::config_error("ADMIN_PORT: must differ from PORT (" +
                                 std::to_string(c.server.port) + ")");
   c.storage = storage_config_from(c.database);
+  check_read_url(c.database.read_url, c.storage);
   if (const auto* pg = std::get_if<storage::postgres_config>(&c.storage))
     c.writer.writers = pg->write_connections;
 }
@@ -158,6 +167,10 @@ storage::storage_config storage_config_from(const database_keys& db) {
     }
     if (db.url.starts_with("postgresql://") || db.url.starts_with("postgres://")) {
       auto pg = storage::postgres_from_url(db.url);
+      // Before the URL, so that a target_session_attrs in the URL itself still wins.
+      if (url_has_several_hosts(db.url))
+        pg.params.insert(pg.params.begin(), {"target_session_attrs", "read-write"});
+      pg.read_url = db.read_url;
       pg.write_connections = db.write_connections;
       pg.read_connections = db.read_connections;
       pg.timeout = db.timeout;
@@ -168,7 +181,8 @@ storage::storage_config storage_config_from(const database_keys& db) {
   }
   if (!db.hostname.empty()) {
     storage::postgres_config pg;
-    pg.params = {{"host", db.hostname}, {"port", std::to_string(db.port)}};
+    pg.params = host_params(db.hostname, db.ports);
+    pg.read_url = db.read_url;
     if (!db.user.empty()) pg.params.push_back({"user", db.user});
     if (!db.password.empty()) pg.params.push_back({"password", db.password});
     if (!db.dataset.empty()) pg.params.push_back({"dbname", db.dataset});

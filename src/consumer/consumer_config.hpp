@@ -11,14 +11,16 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace evs::consumer {
 
 // The storage keys as given; read_consumer_config decides from them which store to use.
 struct database_keys {
-  std::string url;  // DATABASE_URL
+  std::string url;       // DATABASE_URL
+  std::string read_url;  // DB_READ_URL
   std::string hostname;
-  std::uint16_t port{};
+  std::vector<std::uint16_t> ports;  // DB_PORT: one for every host, or one per host
   std::string user;
   std::string password;
   std::string dataset;
