@@ -6,6 +6,8 @@
 #   postgres_consumers  two stores on one database, overlapping event_ids stored once
 #   postgres_consumer_process  the real event-consumer: the server stopped under HTTP load,
 #                       kill -9 and restart, exit code 2 on a bad password or database
+#   postgres_failover   a primary and a streaming standby, kill -9 of the primary under
+#                       HTTP load, the standby promoted: consumers follow it by themselves
 #   with_postgres       the throwaway-server script itself
 
 evs_integration_executable(pg_store_test
@@ -41,3 +43,16 @@ set_tests_properties(postgres_outage postgres_consumer_process PROPERTIES
   LABELS "integration;postgres" TIMEOUT 300 RUN_SERIAL TRUE)
 # Two stores on one database share pools across threads: also run under ThreadSanitizer.
 set_tests_properties(postgres_consumers PROPERTIES LABELS "integration;postgres;tsan")
+
+# A primary and a streaming standby of its own (built with the binaries of scripts/with-postgres),
+# two consumers under load, kill -9 of the primary, pg_ctl promote. Runs alone: two more servers
+# and two consumers on CI's two cores, and the refusal window it prints is a measurement.
+evs_integration_executable(pg_failover_test
+  SOURCES integration/pg_failover_test.cpp integration/pg_standby_pair.cpp
+          integration/pg_control.cpp integration/http_writers.cpp)
+target_compile_definitions(pg_failover_test PRIVATE
+  EVS_CONSUMER_BINARY="$<TARGET_FILE:event-consumer>")
+add_dependencies(pg_failover_test event-consumer)
+add_test(NAME postgres_failover COMMAND pg_failover_test)
+set_tests_properties(postgres_failover PROPERTIES
+  LABELS "integration;postgres" TIMEOUT 300 RUN_SERIAL TRUE)
