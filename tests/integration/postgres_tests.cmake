@@ -8,6 +8,7 @@
 #                       kill -9 and restart, exit code 2 on a bad password or database
 #   postgres_failover   a primary and a streaming standby, kill -9 of the primary under
 #                       HTTP load, the standby promoted: consumers follow it by themselves
+#   postgres_read_standby  DB_READ_URL: listings from a standby, lookups by id read your writes
 #   with_postgres       the throwaway-server script itself
 
 evs_integration_executable(pg_store_test
@@ -56,3 +57,13 @@ add_dependencies(pg_failover_test event-consumer)
 add_test(NAME postgres_failover COMMAND pg_failover_test)
 set_tests_properties(postgres_failover PROPERTIES
   LABELS "integration;postgres" TIMEOUT 300 RUN_SERIAL TRUE)
+
+# DB_READ_URL on a standby of its own: listings lag behind, lookups by id do not.
+evs_integration_executable(pg_read_standby_test
+  SOURCES integration/pg_read_standby_test.cpp integration/pg_standby_pair.cpp
+          integration/pg_control.cpp)
+target_compile_definitions(pg_read_standby_test PRIVATE
+  EVS_CONSUMER_BINARY="$<TARGET_FILE:event-consumer>")
+add_dependencies(pg_read_standby_test event-consumer)
+add_test(NAME postgres_read_standby COMMAND pg_read_standby_test)
+set_tests_properties(postgres_read_standby PROPERTIES LABELS "integration;postgres" TIMEOUT 300)
