@@ -283,6 +283,15 @@ result<T> pg_event_store::run_read(std::string_view operation, Body&& body) {
   return outcome;
 }
 
+template <class Body>
+result<core::stored_event> pg_event_store::look_up(std::string_view operation, Body&& body) {
+  auto found = run_read<core::stored_event>(operation, body);
+  // Read your writes: an event just stored may not have reached the standby yet.
+  if (standby_readers_ && !found && found.error() == errc::not_found)
+    found = run<core::stored_event>(readers_, operation, retry::stale_connection, body);
+  return found;
+}
+
 result<insert_outcome> pg_event_store::insert(std::span<const core::new_event> events) {
   insert_outcome outcome(events.size());
   // First occurrence of an event_id wins; later ones in the same call are duplicates.
@@ -323,14 +332,9 @@ result<insert_outcome> pg_event_store::insert(std::span<const core::new_event> e
 result<core::stored_event> pg_event_store::get(std::int64_t id) {
   param_list params;
   params.add(id);
-  const auto body = [&](connection& db) {
+  return look_up("get", [&](connection& db) {
     return single_event(db.exec_prepared("evs_get", get_sql, params));
-  };
-  auto found = run_read<core::stored_event>("get", body);
-  // Read your writes: an event just stored may not have reached the standby yet.
-  if (standby_readers_ && !found && found.error() == errc::not_found)
-    found = run<core::stored_event>(readers_, "get", retry::stale_connection, body);
-  return found;
+  });
 }
 
 result<core::stored_event> pg_event_store::get_by_event_id(std::string_view event_id) {
@@ -338,13 +342,9 @@ result<core::stored_event> pg_event_store::get_by_event_id(std::string_view even
   const std::string key{event_id};
   param_list params;
   params.add(key);
-  const auto body = [&](connection& db) {
+  return look_up("get_by_event_id", [&](connection& db) {
     return single_event(db.exec_prepared("evs_get_by_event_id", get_by_event_id_sql, params));
-  };
-  auto found = run_read<core::stored_event>("get_by_event_id", body);
-  if (standby_readers_ && !found && found.error() == errc::not_found)
-    found = run<core::stored_event>(readers_, "get_by_event_id", retry::stale_connection, body);
-  return found;
+  });
 }
 
 result<core::event_page> pg_event_store::list(const core::list_query& query) {

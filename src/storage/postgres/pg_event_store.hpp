@@ -44,6 +44,9 @@ class pg_event_store final : public event_store {
   // Reads that may lag: on the standby when there is one, else with the other CRUD calls.
   template <class T, class Body>
   result<T> run_read(std::string_view operation, Body&& body);
+  // One event by a key: from the standby, or from the primary when the standby lacks it.
+  template <class Body>
+  result<core::stored_event> look_up(std::string_view operation, Body&& body);
 
   connection_pool writers_;
   connection_pool readers_;                           // the primary: CRUD, ping
