@@ -196,12 +196,12 @@ TEST(PostgresFailover, APromotedStandbyWaitingForAStandbyOfItsOwnIsNamedInTheLog
   auto consumer = consumer_by_url(dir, pair);
   const auto port = consumer.wait_listening(60s);
   const std::string event_type = "failover.stall";
-  http_writers writers{port, 3, "stall", event_type, false};
+  constexpr int writer_threads = 3;
+  http_writers writers{port, writer_threads, "stall", event_type, false};
   auto& log = writers.log();
   ASSERT_TRUE(eventually([&] { return log.acknowledged_batches >= 100; }, 60s)) << consumer.log();
 
   pair.primary().kill_hard();
-  writers.server_down();
   pair.standby().promote();
   const std::size_t acknowledged_at_promotion = log.acknowledged_batches;
   const std::string cause = "wait for a synchronous standby that does not confirm";
@@ -209,10 +209,13 @@ TEST(PostgresFailover, APromotedStandbyWaitingForAStandbyOfItsOwnIsNamedInTheLog
       << consumer.log();
   EXPECT_NE(consumer.log().find("synchronous_standby_names=evs_standby"), std::string::npos)
       << consumer.log();
-  EXPECT_EQ(log.acknowledged_batches.load(), acknowledged_at_promotion)
-      << "a write was acknowledged while no standby could confirm it";
+  // A batch committed and streamed just before the kill, whose answer was lost, is all
+  // duplicates when sent again: that needs no commit, so it may be acknowledged. Anything new
+  // waits, so each writer gets at most that one batch through.
+  EXPECT_LE(log.acknowledged_batches.load(), acknowledged_at_promotion + writer_threads)
+      << "writes were acknowledged while no standby could confirm them";
+  EXPECT_GT(log.unavailable.load(), 0U);
 
-  writers.server_starting();
   pair.sql(pair.standby_port(), "ALTER SYSTEM SET synchronous_standby_names = ''");
   pair.sql(pair.standby_port(), "SELECT pg_reload_conf()");
   EXPECT_TRUE(
