@@ -28,8 +28,7 @@ std::vector<std::string> listed(std::uint16_t port, const std::string& event_typ
   if (r.status != 200U) return {};
   const auto page = r.json();
   std::vector<std::string> ids;
-  for (const auto& e : page.at("items").as_array())
-    ids.emplace_back(e.at("event_id").as_string());
+  for (const auto& e : page.at("items").as_array()) ids.emplace_back(e.at("event_id").as_string());
   return ids;
 }
 
