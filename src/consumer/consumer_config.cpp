@@ -1,5 +1,6 @@
 #include "consumer/consumer_config.hpp"
 
+#include "consumer/postgres_hosts.hpp"
 #include "jetstream/nats_settings.hpp"
 #include "storage/mariadb/mariadb_url.hpp"
 
@@ -51,16 +52,19 @@ const runtime::setting_table<config> table = {
         [](config& c, const setting_value& v) { c.database.sqlite_path = v.text; }),
     text_setting<config>("DB_HOSTNAME", "",
                          "database host, by parts (the original service's names; MySQL: may be "
-                         "host:port); unset: SQLite",
+                         "host:port), or several PostgreSQL hosts (h1,h2): writers follow "
+                         "whichever is the primary; unset: SQLite",
                          [](config& c, const setting_value& v) { c.database.hostname = v.text; }),
     choice_setting<config>(
         "DB_DRIVER", "postgresql", {"postgresql", "mysql", "mariadb"},
         "the server at DB_HOSTNAME: postgresql, or mysql (a MariaDB server, 10.5 or later; also "
         "spelled mariadb)",
         [](config& c, const setting_value& v) { c.database.driver = v.text; }),
-    integer_setting<config>(
-        "DB_PORT", "0", 0, 65535, "database port (0: 5432 for PostgreSQL, 3306 for MySQL)",
-        [](config& c, const setting_value& v) { c.database.port = v.as<std::uint16_t>(); }),
+    text_setting<config>(
+        "DB_PORT", "0",
+        "database port (0: 5432 for PostgreSQL, 3306 for MySQL); PostgreSQL: one for every "
+        "DB_HOSTNAME host or one per host (5432,5433)",
+        [](config& c, const setting_value& v) { c.database.ports = parse_port_list(v.text); }),
     text_setting<config>("DB_USER", "", "database user",
                          [](config& c, const setting_value& v) { c.database.user = v.text; }),
     secret_setting<config>("DB_PASSWORD", 0, "database password",
@@ -69,9 +73,15 @@ const runtime::setting_table<config> table = {
                          [](config& c, const setting_value& v) { c.database.dataset = v.text; }),
     text_setting<config>(
         "DATABASE_URL", "",
-        "or by URL: postgresql://user:pass@host:5432/db, mysql://user:pass@host:3306/db "
-        "(or mariadb://), sqlite:///relative.db, sqlite:////abs.db",
+        "or by URL: postgresql://user:pass@host:5432/db (several hosts: h1:5432,h2:5433), "
+        "mysql://user:pass@host:3306/db (or mariadb://), sqlite:///relative.db, "
+        "sqlite:////abs.db",
         [](config& c, const setting_value& v) { c.database.url = v.text; }),
+    text_setting<config>(
+        "DB_READ_URL", "",
+        "PostgreSQL only, optional: postgresql:// URL of a standby that serves listing and "
+        "looking up events (they may lag; see the README)",
+        [](config& c, const setting_value& v) { c.database.read_url = v.text; }),
     integer_setting<config>("DB_WRITE_CONNECTIONS", "4", 1, 64,
                             "PostgreSQL/MariaDB connections committing batches",
                             [](config& c, const setting_value& v) {
@@ -158,6 +168,7 @@ void finish(consumer_config& c) {
     throw runtime::config_error("ADMIN_PORT: must differ from PORT (" +
                                 std::to_string(c.server.port) + ")");
   c.storage = storage_config_from(c.database);
+  check_read_url(c.database.read_url, c.storage);
   if (const auto* pg = std::get_if<storage::postgres_config>(&c.storage))
     c.writer.writers = pg->write_connections;
   if (const auto* mariadb = std::get_if<storage::mariadb_config>(&c.storage))
@@ -195,7 +206,11 @@ storage::mariadb_config mariadb_from_keys(const database_keys& db) {
     }
     mariadb.setting = "DATABASE_URL";
   } else {
-    if (db.port != 0) mariadb.port = db.port;
+    if (db.ports.size() > 1)
+      throw runtime::config_error(
+          "DB_PORT: several ports are for PostgreSQL hosts; MariaDB "
+          "takes one");
+    if (!db.ports.empty()) mariadb.port = db.ports.front();
     split_host_port(db.hostname, mariadb);
     mariadb.user = db.user;
     mariadb.password = db.password;
@@ -231,6 +246,10 @@ storage::storage_config storage_config_from(const database_keys& db) {
     }
     if (db.url.starts_with("postgresql://") || db.url.starts_with("postgres://")) {
       auto pg = storage::postgres_from_url(db.url);
+      // Before the URL, so that a target_session_attrs in the URL itself still wins.
+      if (url_has_several_hosts(db.url))
+        pg.params.insert(pg.params.begin(), {"target_session_attrs", "read-write"});
+      pg.read_url = db.read_url;
       pg.write_connections = db.write_connections;
       pg.read_connections = db.read_connections;
       pg.timeout = db.timeout;
@@ -244,7 +263,9 @@ storage::storage_config storage_config_from(const database_keys& db) {
   if (!db.hostname.empty() && db.driver != "postgresql") return mariadb_from_keys(db);
   if (!db.hostname.empty()) {
     storage::postgres_config pg;
-    pg.params = {{"host", db.hostname}, {"port", std::to_string(db.port != 0 ? db.port : 5432)}};
+    pg.params =
+        host_params(db.hostname, db.ports.empty() ? std::vector<std::uint16_t>{5432} : db.ports);
+    pg.read_url = db.read_url;
     if (!db.user.empty()) pg.params.push_back({"user", db.user});
     if (!db.password.empty()) pg.params.push_back({"password", db.password});
     if (!db.dataset.empty()) pg.params.push_back({"dbname", db.dataset});

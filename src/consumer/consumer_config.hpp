@@ -12,15 +12,18 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace evs::consumer {
 
 // The storage keys as given; read_consumer_config decides from them which store to use.
 struct database_keys {
-  std::string url;     // DATABASE_URL
-  std::string driver;  // DB_DRIVER: postgresql, mysql or mariadb
+  std::string url;       // DATABASE_URL
+  std::string read_url;  // DB_READ_URL
+  std::string driver;    // DB_DRIVER: postgresql, mysql or mariadb
   std::string hostname;
-  std::uint16_t port{};  // 0: the driver's default
+  // DB_PORT: one for every host, or one per host; empty: the driver's default
+  std::vector<std::uint16_t> ports;
   std::string user;
   std::string password;
   std::string dataset;

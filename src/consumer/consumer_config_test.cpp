@@ -37,6 +37,7 @@ const std::vector<std::string> consumer_keys{"SECRET_KEY",
                                              "DB_WRITE_CONNECTIONS",
                                              "DB_READ_CONNECTIONS",
                                              "DB_TIMEOUT_SECONDS",
+                                             "DB_READ_URL",
                                              "MAX_BODY_BYTES",
                                              "MAX_PAYLOAD_BYTES",
                                              "MAX_BATCH",
@@ -352,6 +353,14 @@ TEST_F(ConsumerConfigTest, DbDriverMysqlDefaultsToPort3306AndTakesDbPort) {
   EXPECT_EQ(mariadb->port, 3310);
 }
 
+TEST_F(ConsumerConfigTest, SeveralDbPortsAreRefusedForMariadb) {
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
+  ::setenv("DB_DRIVER", "mysql", 1);
+  ::setenv("DB_HOSTNAME", "db.internal", 1);
+  ::setenv("DB_PORT", "3306,3307", 1);
+  EXPECT_EQ(error_of({}).rfind("DB_PORT", 0), 0u);
+}
+
 TEST_F(ConsumerConfigTest, BadPortInDbHostnameNamesTheKey) {
   ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
   ::setenv("DB_DRIVER", "mysql", 1);
@@ -426,6 +435,58 @@ TEST_F(ConsumerConfigTest, DbPortIsValidated) {
   ::setenv("DB_HOSTNAME", "localhost", 1);
   ::setenv("DB_PORT", "99999", 1);
   EXPECT_EQ(error_of({}).rfind("DB_PORT", 0), 0u);
+}
+
+TEST_F(ConsumerConfigTest, SeveralDbHostnamesFollowThePrimary) {
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
+  ::setenv("DB_HOSTNAME", "pg-a.internal,pg-b.internal", 1);
+  ::setenv("DB_PORT", "5432,5433", 1);
+  const auto c = read({});
+  const auto* pg = std::get_if<storage::postgres_config>(&c.storage);
+  ASSERT_NE(pg, nullptr);
+  const auto parsed = params_of(*pg);
+  EXPECT_EQ(parsed.at("host"), "pg-a.internal,pg-b.internal");
+  EXPECT_EQ(parsed.at("port"), "5432,5433");
+  EXPECT_EQ(parsed.at("target_session_attrs"), "read-write")
+      << "a connection must skip the standby and land on the primary";
+
+  ::setenv("DB_PORT", "5432,5433,5434", 1);
+  EXPECT_EQ(error_of({}).rfind("DB_PORT", 0), 0u) << "three ports for two hosts";
+  ::setenv("DB_PORT", "5432,", 1);
+  EXPECT_EQ(error_of({}).rfind("DB_PORT", 0), 0u);
+}
+
+TEST_F(ConsumerConfigTest, DatabaseUrlWithSeveralHostsAsksForThePrimaryUnlessItSaysOtherwise) {
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
+  const std::string url = "postgresql://evs:pw@10.0.0.1:5432,10.0.0.2:5433/events";
+  ::setenv("DATABASE_URL", url.c_str(), 1);
+  const auto c = read({});
+  const auto* pg = std::get_if<storage::postgres_config>(&c.storage);
+  ASSERT_NE(pg, nullptr);
+  ASSERT_EQ(pg->params.size(), 2U);
+  // libpq lets the expanded URL override keywords before it, so the URL's own choice wins.
+  EXPECT_EQ(pg->params[0].keyword, "target_session_attrs");
+  EXPECT_EQ(pg->params[0].value, "read-write");
+  EXPECT_EQ(pg->params[1].keyword, "dbname");
+  EXPECT_EQ(pg->params[1].value, url);
+  EXPECT_TRUE(pg->expand_dbname);
+}
+
+TEST_F(ConsumerConfigTest, DbReadUrlGoesWithPostgresOnly) {
+  ::setenv("SECRET_KEY", "k-0123456789abcdef0123456789abcdef", 1);
+  const std::string standby = "postgresql://evs:pw@standby.internal:5432/events";
+  ::setenv("DB_READ_URL", standby.c_str(), 1);
+  EXPECT_EQ(error_of({}).rfind("DB_READ_URL", 0), 0u) << "SQLite has no standby to read from";
+
+  ::setenv("DB_HOSTNAME", "primary.internal", 1);
+  const auto c = read({});
+  const auto* pg = std::get_if<storage::postgres_config>(&c.storage);
+  ASSERT_NE(pg, nullptr);
+  EXPECT_EQ(pg->read_url, standby);
+  EXPECT_EQ(params_of(*pg).at("host"), "primary.internal") << "writes still go to the primary";
+
+  ::setenv("DB_READ_URL", "standby.internal:5432", 1);
+  EXPECT_EQ(error_of({}).rfind("DB_READ_URL", 0), 0u);
 }
 
 TEST_F(ConsumerConfigTest, WithoutDbHostnameTheOtherDbKeysDoNotSwitchToPostgres) {

@@ -33,6 +33,9 @@ struct postgres_config {
   std::chrono::milliseconds timeout{10'000};
   // The setting the connection came from, named in start-up errors.
   std::string setting = "DB_HOSTNAME/DATABASE_URL";
+  // DB_READ_URL: a postgresql:// URL (a standby) for listing and looking up events; empty:
+  // reads go where writes go.
+  std::string read_url;
 };
 
 // A postgresql:// URL (or a libpq connection string), expanded by libpq.

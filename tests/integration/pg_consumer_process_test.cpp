@@ -2,6 +2,7 @@
 // and starts again (503s with Retry-After meanwhile, writes succeed again without restarting
 // the consumer), kill -9 under load and a restart on the same database, and start-up with a
 // wrong password or an unknown database (exit code 2, one line naming the setting).
+#include "http_writers.hpp"
 #include "pg_control.hpp"
 #include "support/backends.hpp"
 #include "support/consumer_process.hpp"
@@ -34,9 +35,6 @@ namespace {
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
 
-// A request that takes longer than this counts as a hang.
-constexpr auto request_timeout = 5s;
-
 backend postgres_backend() {
   for (auto& b : all_backends())
     if (b.name == "postgres") return b;
@@ -60,199 +58,6 @@ env_settings postgres_settings(const env_settings& settings) {
 consumer_process start_consumer(const temp_dir& dir, const std::string& database_url, int run) {
   return consumer_process{EVS_CONSUMER_BINARY, dir / ("consumer-" + std::to_string(run) + ".log"),
                           postgres_settings({{"DATABASE_URL", database_url}})};
-}
-
-std::string batch_body(const std::vector<std::string>& ids, const std::string& event_type) {
-  std::string body = "[";
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    if (i != 0) body += ",";
-    body += R"({"event_type":")" + event_type + R"(","event_id":")" + ids[i] +
-            R"(","event_payload":{"n":)" + std::to_string(i) + "}}";
-  }
-  return body + "]";
-}
-
-bool has_retry_after(const http_reply& reply) {
-  const auto value = reply.header("Retry-After");
-  if (!value || value->empty()) return false;
-  return std::all_of(value->begin(), value->end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// What the writers sent and what they were told.
-struct ledger {
-  struct batch {
-    std::vector<std::string> ids;
-    bool acknowledged = false;
-  };
-
-  std::mutex mutex;
-  std::vector<batch> batches;
-  std::vector<std::string> unexpected;  // statuses other than 200, 429 and 503, and lies
-
-  std::atomic<std::size_t> acknowledged_batches{0};
-  std::atomic<std::size_t> unavailable{0};  // 503s
-  std::atomic<std::size_t> busy{0};         // 429s
-  std::atomic<std::size_t> without_retry_after{0};
-  std::atomic<std::size_t> transport_errors{0};  // timeouts, refused or cut connections
-  std::atomic<std::int64_t> slowest_ms{0};
-
-  std::size_t add(std::vector<std::string> ids) {
-    const std::lock_guard lock{mutex};
-    batches.push_back({std::move(ids), false});
-    return batches.size() - 1;
-  }
-  void acknowledge(std::size_t index) {
-    {
-      const std::lock_guard lock{mutex};
-      batches[index].acknowledged = true;
-    }
-    ++acknowledged_batches;
-  }
-  void note(std::string what) {
-    const std::lock_guard lock{mutex};
-    unexpected.push_back(std::move(what));
-  }
-  void timed(clock_type::duration d) {
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-    auto seen = slowest_ms.load();
-    while (ms > seen && !slowest_ms.compare_exchange_weak(seen, ms)) {
-    }
-  }
-};
-
-// Writer threads posting batches of 1 to 5 events with fresh event_ids. A batch answered
-// with anything but 200 is sent again with the same event_ids, as a client does after a 503.
-// With `give_up_when_gone`, a writer stops at the first transport error (the server was
-// killed) and leaves its batch unacknowledged; otherwise it reconnects and retries. After
-// finish(), a writer retries its current batch for up to `finish_grace` before leaving it.
-class http_writers {
- public:
-  http_writers(std::uint16_t port, int threads, std::string prefix, std::string event_type,
-               bool give_up_when_gone)
-      : port_{port},
-        token_{make_token("events:write")},
-        prefix_{std::move(prefix)},
-        event_type_{std::move(event_type)},
-        give_up_when_gone_{give_up_when_gone} {
-    for (int t = 0; t < threads; ++t) workers_.emplace_back([this, t] { run(t); });
-  }
-  ~http_writers() { finish(0s); }
-  http_writers(const http_writers&) = delete;
-  http_writers& operator=(const http_writers&) = delete;
-
-  // The outage window, as steady-clock times: set when the server has stopped and just
-  // before it is started again. A 200 to a request sent after the first and received
-  // before the second cannot be a committed write.
-  void server_down() { down_since_ = clock_type::now().time_since_epoch().count(); }
-  void server_starting() { up_since_ = clock_type::now().time_since_epoch().count(); }
-
-  void finish(clock_type::duration finish_grace) {
-    if (!stop_.exchange(true))
-      give_up_at_ = (clock_type::now() + finish_grace).time_since_epoch().count();
-    for (auto& w : workers_)
-      if (w.joinable()) w.join();
-  }
-
-  ledger& log() { return log_; }
-
- private:
-  bool giving_up() const {
-    return stop_ && clock_type::now().time_since_epoch().count() >= give_up_at_.load();
-  }
-
-  void run(int t) {
-    std::unique_ptr<http_client> client;
-    for (int seq = 0; !stop_; ++seq) {
-      std::vector<std::string> ids;
-      for (int i = 0; i <= seq % 5; ++i)
-        ids.push_back(prefix_ + "-" + std::to_string(t) + "-" + std::to_string(seq) + "-" +
-                      std::to_string(i));
-      const auto body = batch_body(ids, event_type_);
-      const auto index = log_.add(std::move(ids));
-      for (;;) {
-        const auto sent = clock_type::now();
-        std::optional<http_reply> reply;
-        try {
-          if (!client) client = std::make_unique<http_client>(port_, request_timeout);
-          reply = client->post("/api/event", body, token_);
-        } catch (const std::exception&) {
-          ++log_.transport_errors;
-          client.reset();
-          if (give_up_when_gone_) return;
-        }
-        const auto received = clock_type::now();
-        log_.timed(received - sent);
-        if (reply) {
-          if (reply->status == 200) {
-            const auto down = down_since_.load();
-            if (down != 0 && sent.time_since_epoch().count() >= down && up_since_.load() == 0)
-              log_.note("200 while PostgreSQL was stopped: " + reply->body);
-            log_.acknowledge(index);
-            if (!reply->keep_alive) client.reset();
-            break;
-          }
-          if (reply->status == 503)
-            ++log_.unavailable;
-          else if (reply->status == 429)
-            ++log_.busy;
-          else
-            log_.note(std::to_string(reply->status) + " " + reply->body);
-          if ((reply->status == 503 || reply->status == 429) && !has_retry_after(*reply))
-            ++log_.without_retry_after;
-          if (!reply->keep_alive) client.reset();
-        }
-        if (giving_up()) return;
-        // A client's short pause before sending the same batch again.
-        std::this_thread::sleep_for(10ms);
-      }
-    }
-  }
-
-  std::uint16_t port_;
-  std::string token_;
-  std::string prefix_;
-  std::string event_type_;
-  bool give_up_when_gone_;
-  ledger log_;
-  std::atomic<bool> stop_{false};
-  std::atomic<clock_type::rep> give_up_at_{0};
-  std::atomic<clock_type::rep> down_since_{0};
-  std::atomic<clock_type::rep> up_since_{0};
-  std::vector<std::thread> workers_;
-};
-
-// event_id -> how many times an event of `event_type` is stored.
-std::map<std::string, int> stored_event_ids(std::uint16_t port, const std::string& event_type) {
-  return count_stored_event_ids(port, "&event_type=" + event_type);
-}
-
-struct store_check {
-  std::size_t sent_events = 0;
-  std::size_t acknowledged_missing = 0;
-  std::size_t half_stored_batches = 0;
-  std::size_t stored_more_than_once = 0;
-  std::size_t stored_but_never_sent = 0;
-};
-
-store_check check_store(const std::map<std::string, int>& stored,
-                        const std::vector<ledger::batch>& batches) {
-  store_check c;
-  std::map<std::string, bool> sent;
-  for (const auto& b : batches) {
-    std::size_t present = 0;
-    for (const auto& id : b.ids) {
-      sent[id] = true;
-      present += stored.contains(id) ? 1U : 0U;
-      if (b.acknowledged && !stored.contains(id)) ++c.acknowledged_missing;
-    }
-    if (present != 0 && present != b.ids.size()) ++c.half_stored_batches;
-    c.sent_events += b.ids.size();
-  }
-  for (const auto& [id, count] : stored) {
-    if (count != 1) ++c.stored_more_than_once;
-    if (!sent.contains(id)) ++c.stored_but_never_sent;
-  }
-  return c;
 }
 
 std::optional<http_reply> try_get(std::uint16_t port, const std::string& target,

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace evs::test {
@@ -37,6 +38,12 @@ pg_control::pg_control()
   // Empty when the tests run as an unprivileged user that owns the server.
   if (const char* user = std::getenv("EVS_TEST_PG_CTL_USER")) user_ = user;
 }
+
+pg_control::pg_control(pg_server_paths paths)
+    : bin_{std::move(paths.bin)},
+      data_{std::move(paths.data)},
+      log_{std::move(paths.log)},
+      user_{std::move(paths.user)} {}
 
 int pg_control::pg_ctl(const std::string& arguments) const {
   std::string command;
@@ -80,6 +87,21 @@ void pg_control::signal_all(int signal) const {
 }
 
 void pg_control::freeze() const { signal_all(SIGSTOP); }
+
+void pg_control::kill_hard() const { signal_all(SIGKILL); }
+
+void pg_control::promote() const {
+  if (pg_ctl("-w -t 60 promote") != 0)
+    throw std::runtime_error("pg_ctl promote failed; see " + log_);
+}
+
+void pg_control::stop_now() const noexcept {
+  try {
+    pg_ctl("-m immediate -w -t 30 stop");
+  } catch (...) {
+    // Clean-up only.
+  }
+}
 
 void pg_control::thaw() const {
   try {

@@ -1,14 +1,27 @@
 #pragma once
-// Stopping and starting the throwaway PostgreSQL server of scripts/with-postgres, for tests
-// of outages. Reads EVS_TEST_PG_BIN, EVS_TEST_PG_DATA, EVS_TEST_PG_LOG, EVS_TEST_PG_CTL_USER.
+// Stopping, starting, killing and promoting a PostgreSQL server, for tests of outages and
+// failover: the throwaway server of scripts/with-postgres (EVS_TEST_PG_BIN, EVS_TEST_PG_DATA,
+// EVS_TEST_PG_LOG, EVS_TEST_PG_CTL_USER) or one a test started itself.
 #include <string>
 
 namespace evs::test {
 
+// Where a server lives: its binaries, data folder, log, and the user pg_ctl runs as (empty:
+// the current user).
+struct pg_server_paths {
+  std::string bin;
+  std::string data;
+  std::string log;
+  std::string user;
+};
+
 class pg_control {
  public:
-  // Throws std::runtime_error naming the variable when one is missing.
+  // The server of scripts/with-postgres. Throws std::runtime_error naming the variable when one
+  // is missing.
   pg_control();
+  // Another server, such as one a test started itself.
+  explicit pg_control(pg_server_paths paths);
 
   // `pg_ctl stop -m fast`: sessions are terminated, like an administrator's restart.
   void stop() const;
@@ -19,6 +32,13 @@ class pg_control {
   // connections open and answers nothing, as a network partition looks to a client.
   void freeze() const;
   void thaw() const;
+
+  // SIGKILL to the postmaster and every backend at once: the machine died.
+  void kill_hard() const;
+  // `pg_ctl promote`: a standby becomes a primary; returns once it accepts writes.
+  void promote() const;
+  // `pg_ctl stop -m immediate`, errors ignored (for clean-up).
+  void stop_now() const noexcept;
 
  private:
   int pg_ctl(const std::string& arguments) const;

@@ -34,6 +34,7 @@ env_settings consumer_environment() {
           {"DB_USER", std::nullopt},
           {"DB_PASSWORD", std::nullopt},
           {"DB_DATASET", std::nullopt},
+          {"DB_READ_URL", std::nullopt},
           {"DB_PATH", std::nullopt},
           {"LOG_FORMAT", "text"},
           {"LOG_LEVEL", "info"},

@@ -152,6 +152,7 @@ connection::connection(const connect_options& options)
     conn_ = nullptr;
     throw pg_error(message, "", true);
   }
+  target_ = describe_target(conn_);
   PQsetNoticeProcessor(conn_, log_notice, nullptr);
   // Non-blocking, so that sending a large statement to a server that stopped reading cannot
   // block either: every wait goes through wait_for_socket() and its deadline.
@@ -164,6 +165,11 @@ connection::connection(const connect_options& options)
 
 connection::~connection() {
   if (conn_ != nullptr) PQfinish(conn_);
+}
+
+std::string connection::last_error() const {
+  if (conn_ == nullptr) return "connection closed";
+  return one_line(PQerrorMessage(conn_));
 }
 
 bool connection::usable() noexcept {

@@ -117,6 +117,11 @@ class connection {
   connection& operator=(const connection&) = delete;
 
   PGconn* get() const noexcept { return conn_; }
+  // describe_target() of the server this connection reached (with several hosts, the one
+  // that took it), kept for messages after the connection is gone.
+  const std::string& target() const noexcept { return target_; }
+  // Why the last call or check failed, in one line (libpq's message).
+  std::string last_error() const;
 
   // A cheap, non-blocking check of an idle connection: reads what the server sent meanwhile
   // (a server that shut down has said so and closed the socket).
@@ -139,6 +144,7 @@ class connection {
   [[noreturn]] void abandon(std::string_view context);
 
   PGconn* conn_ = nullptr;
+  std::string target_;
   std::chrono::milliseconds statement_timeout_;
   std::unordered_set<std::string> prepared_;
 };

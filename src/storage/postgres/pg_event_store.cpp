@@ -1,6 +1,7 @@
 #include "storage/postgres/pg_event_store.hpp"
 
 #include "runtime/log.hpp"
+#include "storage/postgres/pg_diagnosis.hpp"
 #include "storage/postgres/pg_schema.hpp"
 
 #include <algorithm>
@@ -52,6 +53,7 @@ constexpr const char* update_sql =
     "WHERE id = $1 RETURNING " EVS_PG_COLUMNS;
 constexpr const char* remove_sql = "DELETE FROM events WHERE id = $1";
 // A standby, or a server forced read-only, is reachable but cannot take events.
+constexpr const char* read_only_sqlstate = "25006";  // read_only_sql_transaction
 constexpr const char* writable_sql =
     "SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'";
 
@@ -140,8 +142,16 @@ connect_options options_from(const postgres_config& config) {
   return options;
 }
 
-connection_pool::settings pool_settings(std::size_t size) {
+connect_options read_options_from(const postgres_config& config) {
+  connect_options options = options_from(config);
+  options.params = {{"dbname", config.read_url}};
+  options.expand_dbname = true;
+  return options;
+}
+
+connection_pool::settings pool_settings(std::string role, std::size_t size) {
   connection_pool::settings settings;
+  settings.role = std::move(role);
   settings.size = std::max<std::size_t>(1, size);
   return settings;
 }
@@ -159,8 +169,8 @@ void wait_until_server_answers(const connect_options& options) {
 }  // namespace
 
 pg_event_store::pg_event_store(const postgres_config& config)
-    : writers_{options_from(config), pool_settings(config.write_connections)},
-      readers_{options_from(config), pool_settings(config.read_connections)} {
+    : writers_{options_from(config), pool_settings("writer", config.write_connections)},
+      readers_{options_from(config), pool_settings("reader", config.read_connections)} {
   const connect_options options = options_from(config);
   wait_until_server_answers(options);
   std::unique_ptr<connection> db;
@@ -175,6 +185,18 @@ pg_event_store::pg_event_store(const postgres_config& config)
     throw std::runtime_error(config.setting + ": cannot create or migrate the schema at " +
                              describe_target(db->get()) + ": " + e.what());
   }
+  if (!config.read_url.empty()) {
+    // Checked once at start, as the primary is: a wrong password or database is a
+    // configuration error, not a stream of failed reads.
+    const connect_options read_options = read_options_from(config);
+    try {
+      connection check{read_options};
+    } catch (const pg_error& e) {
+      throw std::runtime_error(std::string{"DB_READ_URL: "} + e.what());
+    }
+    standby_readers_ = std::make_unique<connection_pool>(
+        read_options, pool_settings("standby reader", config.read_connections));
+  }
 }
 
 template <class T, class Body>
@@ -187,10 +209,12 @@ result<T> pg_event_store::run(connection_pool& pool, std::string_view operation,
       reused = !lease.fresh();
       try {
         result<T> outcome = body(*lease);
-        if (outcome || outcome.error() != errc::storage_unavailable) report_success();
+        if (outcome || outcome.error() != errc::storage_unavailable) report_success(pool);
         return outcome;
       } catch (const pg_error& e) {
-        if (e.connection_lost()) lease.discard();
+        // A read-only server is a standby (or a primary demoted after a failover): a fresh
+        // connection looks for the primary again.
+        if (e.connection_lost() || e.sqlstate() == read_only_sqlstate) lease.discard(e.what());
         throw;
       }
     } catch (const pg_error& e) {
@@ -202,7 +226,7 @@ result<T> pg_event_store::run(connection_pool& pool, std::string_view operation,
           ((policy == retry::stale_connection && reused && e.connection_lost() && !e.timed_out()) ||
            (policy == retry::lost_race && lost_race));
       if (again) continue;
-      report(operation, e);
+      report(pool, operation, e);
       return make_error_code(e.transient() ? errc::storage_unavailable : errc::storage_failure);
     } catch (const std::exception& e) {
       log::error("PostgreSQL call failed",
@@ -212,20 +236,60 @@ result<T> pg_event_store::run(connection_pool& pool, std::string_view operation,
   }
 }
 
-void pg_event_store::report(std::string_view operation, const pg_error& error) {
+void pg_event_store::report(connection_pool& pool, std::string_view operation,
+                            const pg_error& error) {
   if (!error.transient()) {
     log::error("PostgreSQL call failed", {{"operation", std::string{operation}},
+                                          {"pool", pool.role()},
                                           {"sqlstate", error.sqlstate()},
                                           {"error", error.what()}});
-  } else if (!degraded_.exchange(true)) {
-    log::warn("PostgreSQL unavailable; calls fail until it is back",
-              {{"operation", std::string{operation}}, {"error", error.what()}});
+  } else if (pool.mark_unavailable()) {
+    log::warn(
+        "PostgreSQL unavailable; calls fail until it is back",
+        {{"operation", std::string{operation}}, {"pool", pool.role()}, {"error", error.what()}});
+  }
+  if (error.timed_out() && &pool == &writers_) explain_write_timeout();
+}
+
+void pg_event_store::report_success(connection_pool& pool) noexcept {
+  if (pool.mark_available()) log::info("PostgreSQL available again", {{"pool", pool.role()}});
+  if (&pool == &writers_) stall_explained_.store(false, std::memory_order_relaxed);
+}
+
+void pg_event_store::explain_write_timeout() noexcept {
+  if (stall_explained_.load(std::memory_order_relaxed)) return;
+  try {
+    auto lease = readers_.acquire();
+    const auto stall = find_synchronous_commit_stall(*lease);
+    if (!stall || stall_explained_.exchange(true)) return;
+    log::warn(
+        "PostgreSQL commits wait for a synchronous standby that does not confirm; writes "
+        "are refused until one does, or until synchronous_standby_names is cleared on the "
+        "primary (a promoted standby keeps the setting it was copied with)",
+        {{"server", lease->target()},
+         {"synchronous_standby_names", stall->standby_names},
+         {"waiting_commits", std::to_string(stall->waiting)}});
+  } catch (const std::exception&) {
+    // The server cannot say either; the timeout itself is logged already.
   }
 }
 
-void pg_event_store::report_success() noexcept {
-  if (degraded_.load(std::memory_order_relaxed) && degraded_.exchange(false))
-    log::info("PostgreSQL available again");
+template <class T, class Body>
+result<T> pg_event_store::run_read(std::string_view operation, Body&& body) {
+  if (!standby_readers_) return run<T>(readers_, operation, retry::stale_connection, body);
+  auto outcome = run<T>(*standby_readers_, operation, retry::stale_connection, body);
+  if (!outcome && outcome.error() == errc::storage_unavailable)
+    return run<T>(readers_, operation, retry::stale_connection, body);
+  return outcome;
+}
+
+template <class Body>
+result<core::stored_event> pg_event_store::look_up(std::string_view operation, Body&& body) {
+  auto found = run_read<core::stored_event>(operation, body);
+  // Read your writes: an event just stored may not have reached the standby yet.
+  if (standby_readers_ && !found && found.error() == errc::not_found)
+    found = run<core::stored_event>(readers_, operation, retry::stale_connection, body);
+  return found;
 }
 
 result<insert_outcome> pg_event_store::insert(std::span<const core::new_event> events) {
@@ -268,7 +332,7 @@ result<insert_outcome> pg_event_store::insert(std::span<const core::new_event> e
 result<core::stored_event> pg_event_store::get(std::int64_t id) {
   param_list params;
   params.add(id);
-  return run<core::stored_event>(readers_, "get", retry::stale_connection, [&](connection& db) {
+  return look_up("get", [&](connection& db) {
     return single_event(db.exec_prepared("evs_get", get_sql, params));
   });
 }
@@ -278,10 +342,9 @@ result<core::stored_event> pg_event_store::get_by_event_id(std::string_view even
   const std::string key{event_id};
   param_list params;
   params.add(key);
-  return run<core::stored_event>(
-      readers_, "get_by_event_id", retry::stale_connection, [&](connection& db) {
-        return single_event(db.exec_prepared("evs_get_by_event_id", get_by_event_id_sql, params));
-      });
+  return look_up("get_by_event_id", [&](connection& db) {
+    return single_event(db.exec_prepared("evs_get_by_event_id", get_by_event_id_sql, params));
+  });
 }
 
 result<core::event_page> pg_event_store::list(const core::list_query& query) {
@@ -327,7 +390,7 @@ result<core::event_page> pg_event_store::list(const core::list_query& query) {
   params.add(limit + 1);
   sql += " ORDER BY id LIMIT $" + std::to_string(params.size());
 
-  return run<core::event_page>(readers_, "list", retry::stale_connection, [&](connection& db) {
+  return run_read<core::event_page>("list", [&](connection& db) {
     const query_result rows = db.exec_prepared(name, sql.c_str(), params);
     core::event_page page;
     const int count = rows.rows();
@@ -374,10 +437,10 @@ result<void> pg_event_store::remove(std::int64_t id) {
 result<void> pg_event_store::ping() {
   return run<void>(readers_, "ping", retry::stale_connection, [&](connection& db) -> result<void> {
     const query_result rows = db.exec_prepared("evs_writable", writable_sql, param_list{});
-    if (rows.text(0, 0) != "t") {
-      if (!degraded_.exchange(true)) log::warn("PostgreSQL is read-only; writes are refused");
-      return make_error_code(errc::storage_unavailable);
-    }
+    if (rows.text(0, 0) != "t")
+      throw pg_error("PostgreSQL at " + db.target() +
+                         " is read-only (a standby, or transaction_read_only); writes are refused",
+                     read_only_sqlstate, false);
     return {};
   });
 }

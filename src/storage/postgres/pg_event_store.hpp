@@ -1,11 +1,15 @@
 #pragma once
 // The PostgreSQL event_store: libpq, bound parameters, a pool of writer connections for
-// insert() and a pool for everything else, so CRUD calls do not queue behind batches.
+// insert() and a pool for everything else, so CRUD calls do not queue behind batches. With a
+// read URL (a standby), listing and looking up events use a third pool there; an event the
+// standby does not show yet is looked up on the primary, and a standby that is down hands
+// its reads to the primary.
 #include "storage/event_store.hpp"
 #include "storage/postgres/pg_pool.hpp"
 #include "storage/storage_config.hpp"
 
 #include <atomic>
+#include <memory>
 #include <string_view>
 
 namespace evs::storage::postgres {
@@ -32,12 +36,22 @@ class pg_event_store final : public event_store {
   // Runs body(connection&) -> result<T> on a pooled connection and maps pg_error to errc.
   template <class T, class Body>
   result<T> run(connection_pool& pool, std::string_view operation, retry policy, Body&& body);
-  void report(std::string_view operation, const pg_error& error);
-  void report_success() noexcept;
+  void report(connection_pool& pool, std::string_view operation, const pg_error& error);
+  void report_success(connection_pool& pool) noexcept;
+  // After a write timed out: logs, once per outage, when commits wait for a synchronous
+  // standby, the one cause of a stall that the server can name.
+  void explain_write_timeout() noexcept;
+  // Reads that may lag: on the standby when there is one, else with the other CRUD calls.
+  template <class T, class Body>
+  result<T> run_read(std::string_view operation, Body&& body);
+  // One event by a key: from the standby, or from the primary when the standby lacks it.
+  template <class Body>
+  result<core::stored_event> look_up(std::string_view operation, Body&& body);
 
   connection_pool writers_;
-  connection_pool readers_;
-  std::atomic<bool> degraded_{false};  // log an outage once, not once per call
+  connection_pool readers_;                           // the primary: CRUD, ping
+  std::unique_ptr<connection_pool> standby_readers_;  // DB_READ_URL
+  std::atomic<bool> stall_explained_{false};
 };
 
 }  // namespace evs::storage::postgres

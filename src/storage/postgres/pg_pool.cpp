@@ -1,11 +1,19 @@
 #include "storage/postgres/pg_pool.hpp"
 
+#include "runtime/log.hpp"
+
 #include <utility>
 
 namespace evs::storage::postgres {
 
 connection_pool::lease::~lease() {
   if (pool_ != nullptr) pool_->release(std::move(conn_));
+}
+
+void connection_pool::lease::discard(std::string_view reason) noexcept {
+  if (conn_ == nullptr) return;
+  if (pool_ != nullptr) pool_->log_drop(*conn_, reason);
+  conn_.reset();
 }
 
 connection_pool::connection_pool(connect_options options, settings config)
@@ -28,11 +36,14 @@ connection_pool::lease connection_pool::acquire() {
   }
   // The lease owns the slot from here on, so every exit below gives it back.
   lease held{*this, nullptr, true};
-  if (conn != nullptr && conn->usable()) {
-    held.assign(std::move(conn), false);
-    return held;
+  if (conn != nullptr) {
+    if (conn->usable()) {
+      held.assign(std::move(conn), false);
+      return held;
+    }
+    log_drop(*conn, "closed while idle in the pool: " + conn->last_error());
+    conn.reset();
   }
-  conn.reset();
 
   using clock = std::chrono::steady_clock;
   const auto last_failure = last_connect_failure_.load();
@@ -62,13 +73,27 @@ connection_pool::lease connection_pool::acquire() {
 }
 
 void connection_pool::release(std::unique_ptr<connection> conn) noexcept {
+  // A connection left inside a transaction or broken is not handed to the next caller.
+  if (conn != nullptr && !conn->idle_outside_transaction()) {
+    log_drop(*conn, "left broken or inside a transaction: " + conn->last_error());
+    conn.reset();
+  }
   {
     const std::lock_guard lock{mutex_};
-    // A connection left inside a transaction or broken is not handed to the next caller.
-    if (conn != nullptr && conn->idle_outside_transaction()) idle_.push_back(std::move(conn));
+    if (conn != nullptr) idle_.push_back(std::move(conn));
     ++free_slots_;
   }
   slot_freed_.notify_one();
+}
+
+void connection_pool::log_drop(const connection& conn, std::string_view reason) const noexcept {
+  try {
+    log::warn(
+        "PostgreSQL connection dropped",
+        {{"pool", settings_.role}, {"server", conn.target()}, {"reason", std::string{reason}}});
+  } catch (...) {
+    // Logging must not turn a dropped connection into a failed call.
+  }
 }
 
 }  // namespace evs::storage::postgres

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -18,6 +19,8 @@ namespace evs::storage::postgres {
 class connection_pool {
  public:
   struct settings {
+    // What the connections are for ("writer", "reader"), named when one is dropped.
+    std::string role = "writer";
     std::size_t size = 4;
     // How long a caller waits for a connection that another thread is using.
     std::chrono::milliseconds acquire_timeout{5000};
@@ -44,7 +47,9 @@ class connection_pool {
     connection* operator->() const noexcept { return conn_.get(); }
     // Opened for this lease, rather than reused: a failure on it is not a stale connection.
     bool fresh() const noexcept { return fresh_; }
-    void discard() noexcept { conn_.reset(); }
+    // Closes the connection instead of returning it to the pool, and logs why: the next
+    // lease connects again, to whichever host is the primary by then.
+    void discard(std::string_view reason) noexcept;
     void assign(std::unique_ptr<connection> conn, bool fresh) noexcept {
       conn_ = std::move(conn);
       fresh_ = fresh;
@@ -61,9 +66,18 @@ class connection_pool {
   // Throws pg_error (transient) when no connection can be had now.
   lease acquire();
   std::size_t size() const noexcept { return settings_.size; }
+  const std::string& role() const noexcept { return settings_.role; }
+
+  // Whether calls on this pool are failing, so that an outage is logged once when it starts
+  // and once when it ends, not once per call. Each returns true when it changed the state.
+  bool mark_unavailable() noexcept { return !unavailable_.exchange(true); }
+  bool mark_available() noexcept {
+    return unavailable_.load(std::memory_order_relaxed) && unavailable_.exchange(false);
+  }
 
  private:
   void release(std::unique_ptr<connection> conn) noexcept;
+  void log_drop(const connection& conn, std::string_view reason) const noexcept;
 
   const connect_options options_;
   const settings settings_;
@@ -73,6 +87,7 @@ class connection_pool {
   std::size_t free_slots_;
   std::atomic<std::chrono::steady_clock::rep> last_connect_failure_{0};  // 0: none pending
   std::atomic<bool> probing_{false};
+  std::atomic<bool> unavailable_{false};
 };
 
 }  // namespace evs::storage::postgres
