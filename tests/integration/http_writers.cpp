@@ -159,4 +159,14 @@ store_check check_store(const std::map<std::string, int>& stored,
   return c;
 }
 
+std::optional<http_reply> try_get(std::uint16_t port, const std::string& target,
+                                  const std::string& token) {
+  try {
+    http_client client{port, request_timeout};
+    return client.get(target, token);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace evs::test

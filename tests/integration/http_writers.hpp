@@ -112,4 +112,8 @@ struct store_check {
 store_check check_store(const std::map<std::string, int>& stored,
                         const std::vector<ledger::batch>& batches);
 
+// GET `target`; nullopt when the request fails or times out.
+std::optional<http_reply> try_get(std::uint16_t port, const std::string& target,
+                                  const std::string& token);
+
 }  // namespace evs::test

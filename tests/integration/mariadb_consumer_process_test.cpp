@@ -4,7 +4,7 @@
 // nothing (503 within DB_TIMEOUT_SECONDS), kill -9 of the consumer under load and a restart on
 // the same database, and start-up with a wrong password or an unknown database (exit code 2,
 // one line naming the setting, the server's own words).
-#include "http_load.hpp"
+#include "http_writers.hpp"
 #include "support/backends.hpp"
 #include "support/consumer_process.hpp"
 #include "support/http_client.hpp"
@@ -98,9 +98,9 @@ void outage_under_load(const std::string& how) {
   EXPECT_TRUE(eventually([&] { return log.unavailable >= 50; }, 15s))
       << "writes did not answer 503 while MariaDB was down:\n"
       << consumer.log();
-  const auto asked = load_clock::now();
+  const auto asked = std::chrono::steady_clock::now();
   const auto ready_down = try_get(port, "/api/ready", token);
-  EXPECT_LT(load_clock::now() - asked, load_request_timeout);
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, request_timeout);
   ASSERT_TRUE(ready_down) << "/api/ready did not answer while MariaDB was down";
   EXPECT_EQ(ready_down->status, 503U) << ready_down->body;
   EXPECT_TRUE(has_retry_after(*ready_down));
@@ -174,9 +174,9 @@ TEST(MariadbConsumerProcess, ASilentServerGets503WithinDbTimeoutAndTheConsumerRe
   };
   for (const auto& c : {call{"POST", "/api/event", batch_body({"during"}, "silent.mariadb")},
                         call{"GET", "/api/events", ""}, call{"GET", "/api/ready", ""}}) {
-    const auto started = load_clock::now();
+    const auto started = std::chrono::steady_clock::now();
     const auto r = http_once(port, c.method, c.target, c.body, auth);
-    const auto took = load_clock::now() - started;
+    const auto took = std::chrono::steady_clock::now() - started;
     EXPECT_EQ(r.status, 503U) << c.method << " " << c.target << ": " << r.body;
     EXPECT_LT(took, 7s) << c.method << " " << c.target << " waited past DB_TIMEOUT_SECONDS";
   }
@@ -232,7 +232,7 @@ TEST(MariadbConsumerProcess, KillNineUnderLoadThenRestartKeepsEveryAcknowledgedE
 
   // The clients retry what was in flight at the kill, with the same event_ids: each batch was
   // committed entirely (all duplicates) or not at all (all accepted).
-  http_client client{port, load_request_timeout};
+  http_client client{port, request_timeout};
   const auto token = make_token("events:write");
   for (auto& b : batches) {
     if (b.acknowledged) continue;
@@ -257,9 +257,9 @@ class MariadbStartup : public ::testing::Test {
   run_result start(const env_settings& settings) {
     const auto options =
         consumer_options(EVS_CONSUMER_BINARY, mariadb_settings(settings), dir_.path());
-    const auto started = load_clock::now();
+    const auto started = std::chrono::steady_clock::now();
     auto result = run_program(options, dir_.path(), 30s);
-    elapsed_ = load_clock::now() - started;
+    elapsed_ = std::chrono::steady_clock::now() - started;
     return result;
   }
 
@@ -288,7 +288,7 @@ class MariadbStartup : public ::testing::Test {
   const storage::mariadb_config config_ =
       storage::mariadb::mariadb_from_url(required_env("EVS_TEST_MARIADB_URL"));
   temp_dir dir_{"evs-mariadb-startup"};
-  load_clock::duration elapsed_{};
+  std::chrono::steady_clock::duration elapsed_{};
 };
 
 TEST_F(MariadbStartup, WrongPasswordInDatabaseUrlExitsTwoNamingIt) {

@@ -15,7 +15,7 @@ set_tests_properties(with_mariadb PROPERTIES LABELS "integration;mariadb" TIMEOU
 add_test(NAME mariadb_consumers COMMAND two_consumers_test --gtest_filter=*/mariadb)
 
 evs_integration_executable(mariadb_consumer_process_test
-  SOURCES integration/mariadb_consumer_process_test.cpp integration/http_load.cpp)
+  SOURCES integration/mariadb_consumer_process_test.cpp integration/http_writers.cpp)
 target_compile_definitions(mariadb_consumer_process_test PRIVATE
   EVS_CONSUMER_BINARY="$<TARGET_FILE:event-consumer>")
 add_dependencies(mariadb_consumer_process_test event-consumer)

@@ -60,16 +60,6 @@ consumer_process start_consumer(const temp_dir& dir, const std::string& database
                           postgres_settings({{"DATABASE_URL", database_url}})};
 }
 
-std::optional<http_reply> try_get(std::uint16_t port, const std::string& target,
-                                  const std::string& token) {
-  try {
-    http_client client{port, request_timeout};
-    return client.get(target, token);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
 TEST(PostgresConsumerProcess, OutageMidLoadAnswers503AndRecoversWithoutARestart) {
   const pg_control server;
   const pg_restart_guard guard{server};
