@@ -65,7 +65,9 @@ for r in rows:
         if r["stored"] != r["events"]:
             problem = f"{r['events']} events in the stream but the store gained {r['stored']} rows"
         events = r["events_per_s"] * r["seconds"]
-        table.append({"workload": "event-loader drain (JetStream -> store), batch 1000",
+        loaders = r.get("loaders", 1)
+        table.append({"workload": "event-loader drain (JetStream -> store), batch 1000"
+                                  + (f", {loaders} loaders" if loaders > 1 else ""),
                       "backend": r["backend"], "events_per_s": r["events_per_s"],
                       "requests_per_s": None, "stored": r["stored"], "problem": problem,
                       "cpu_us_per_event": (r["cpu_ticks"] / ticks_per_s * 1e6 / events
@@ -148,6 +150,10 @@ m100 = find("consumer", 100, 64, "mariadb")
 if m100 and ("mariadb", 100) in store:
     ratios["MariaDB: consumer 2xx events/s @100 ev/req / raw store events/s @100"] = \
         ok_events_per_s(m100) / store[("mariadb", 100)]["events_per_s"]
+if m100 and ("mariadb", 1) in store:
+    ratios["MariaDB: consumer 2xx events/s @100 ev/req / raw store events/s @ batch 1 "
+           "(a one-INSERT-per-event service; target 20)"] = \
+        ok_events_per_s(m100) / store[("mariadb", 1)]["events_per_s"]
 
 
 def fmt(v, spec):

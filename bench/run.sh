@@ -260,6 +260,10 @@ if [[ -n ${EVS_TEST_MARIADB_URL:-} ]]; then
   echo "raw MariaDB store, batch 100, 4 writers..." >&2
   "$BUILD/bench/store_bench" --backend mariadb --target "$EVS_TEST_MARIADB_URL" --batch 100 \
     --writers 4 --seconds 5 | sed 's/^{/{"label":"store",/' >> "$RESULTS"
+  # What a service doing one INSERT and COMMIT per event gets from the same server.
+  echo "raw MariaDB store, batch 1 (one INSERT per event), 4 writers..." >&2
+  "$BUILD/bench/store_bench" --backend mariadb --target "$EVS_TEST_MARIADB_URL" --batch 1 \
+    --writers 4 --seconds 5 | sed 's/^{/{"label":"store",/' >> "$RESULTS"
   PORT=$(free_port)
   env -u DB_HOSTNAME LOG_LEVEL=warn PORT=$PORT DATABASE_URL="$EVS_TEST_MARIADB_URL" \
     "$BUILD/apps/event-consumer" --env-file /dev/null 2> "$WORK/consumer-mariadb.log" &
@@ -301,6 +305,78 @@ if [[ -n ${NATS_URL:-} && -n ${EVS_TEST_PG_URL:-} ]]; then
   stored=$(( $(stored_rows postgres) - rows_before ))
   kill -TERM "$LOADER"; wait "$LOADER" || true
   python3 -c 'import json, sys; n, s, e, t = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]); print(json.dumps({"label": "loader", "backend": "postgres", "events": n, "seconds": e - s, "events_per_s": n / (e - s), "cpu_ticks": t, "stored": int(sys.argv[5])}))' \
+    "$messages" "$start" "$end" "$ticks" "$stored" >> "$RESULTS"
+  echo "  $stored rows stored" >&2
+
+  # Scaling: two consumers on the same stream (one wrk each, half the connections each), then
+  # two loaders sharing the durable consumer. Here they share the same two cores, so the rows
+  # show the cost per event (CPU summed over the processes) more than the gain.
+  JS_PORTS=() JS_PIDS=()
+  for _ in 1 2; do
+    JS_PORTS+=("$(free_port)")
+    LOG_LEVEL=warn PORT=${JS_PORTS[-1]} INGEST=jetstream NATS_STREAM=BENCH NATS_SUBJECT=bench.events \
+      DATABASE_URL="$EVS_TEST_PG_URL" "$BUILD/apps/event-consumer" --env-file /dev/null \
+      2>> "$WORK/consumer-js2.log" &
+    JS_PIDS+=($!)
+    PIDS+=($!)
+    wait_port "${JS_PORTS[-1]}"
+  done
+  messages_before_pair=$(stream_messages)
+  for n in 1 100; do
+    echo "two JetStream consumers, $n events/request, 32 connections each..." >&2
+    before=$(settled_rows jetstream)
+    cpu_before=$(( $(cpu_ticks "${JS_PIDS[0]}") + $(cpu_ticks "${JS_PIDS[1]}") ))
+    run_wrk consumer "http://127.0.0.1:${JS_PORTS[0]}/api/event" "$n" 32 > "$WORK/js-a.json" &
+    wrk_a=$!
+    run_wrk consumer "http://127.0.0.1:${JS_PORTS[1]}/api/event" "$n" 32 > "$WORK/js-b.json"
+    wait "$wrk_a"
+    cpu_after=$(( $(cpu_ticks "${JS_PIDS[0]}") + $(cpu_ticks "${JS_PIDS[1]}") ))
+    after=$(settled_rows jetstream)
+    rss=$(( $(peak_rss_kib "${JS_PIDS[0]}") > $(peak_rss_kib "${JS_PIDS[1]}") ?
+            $(peak_rss_kib "${JS_PIDS[0]}") : $(peak_rss_kib "${JS_PIDS[1]}") ))
+    line=$(python3 - "$WORK/js-a.json" "$WORK/js-b.json" "$((cpu_after - cpu_before))" "$rss" \
+      "$((after - before))" <<'PY'
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+seconds = max(a["seconds"], b["seconds"])
+line = dict(a, backend="jetstream x2", connections=64, seconds=seconds,
+            requests=a["requests"] + b["requests"], non_2xx=a["non_2xx"] + b["non_2xx"],
+            socket_errors=a["socket_errors"] + b["socket_errors"],
+            timeouts=a["timeouts"] + b["timeouts"],
+            p50_ms=max(a["p50_ms"], b["p50_ms"]), p99_ms=max(a["p99_ms"], b["p99_ms"]),
+            cpu_ticks=int(sys.argv[3]), peak_rss_kib=int(sys.argv[4]), stored=int(sys.argv[5]))
+line["requests_per_s"] = line["requests"] / seconds
+line["ok_requests_per_s"] = (line["requests"] - line["non_2xx"]) / seconds
+print(json.dumps(line))
+PY
+)
+    report_run "$line"
+    echo "$line" >> "$RESULTS"
+  done
+  for pid in "${JS_PIDS[@]}"; do kill -TERM "$pid"; wait "$pid" || true; done
+
+  messages=$(( $(stream_messages) - messages_before_pair ))
+  rows_before=$(stored_rows postgres)
+  echo "two loaders draining $messages events into PostgreSQL (one durable consumer)..." >&2
+  start=$(date +%s.%N)
+  LOADER_PIDS=()
+  for _ in 1 2; do
+    LOG_LEVEL=warn NATS_STREAM=BENCH NATS_SUBJECT=bench.events LOADER_BATCH=1000 \
+      DATABASE_URL="$EVS_TEST_PG_URL" "$BUILD/apps/event-loader" --env-file /dev/null \
+      2>> "$WORK/loader2.log" &
+    LOADER_PIDS+=($!)
+    PIDS+=($!)
+  done
+  until (( $(stored_rows postgres) - rows_before >= messages )); do
+    kill -0 "${LOADER_PIDS[0]}" 2>/dev/null || { cat "$WORK/loader2.log" >&2; break; }
+    sleep 0.2
+  done
+  end=$(date +%s.%N)
+  ticks=$(( $(cpu_ticks "${LOADER_PIDS[0]}" 2>/dev/null || echo 0) +
+            $(cpu_ticks "${LOADER_PIDS[1]}" 2>/dev/null || echo 0) ))
+  stored=$(( $(stored_rows postgres) - rows_before ))
+  for pid in "${LOADER_PIDS[@]}"; do kill -TERM "$pid"; wait "$pid" || true; done
+  python3 -c 'import json, sys; n, s, e, t = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]); print(json.dumps({"label": "loader", "backend": "postgres", "loaders": 2, "events": n, "seconds": e - s, "events_per_s": n / (e - s), "cpu_ticks": t, "stored": int(sys.argv[5])}))' \
     "$messages" "$start" "$end" "$ticks" "$stored" >> "$RESULTS"
   echo "  $stored rows stored" >&2
 fi
