@@ -42,6 +42,9 @@ std::string_view header(natsMsg* msg, const char* name) {
 
 }  // namespace
 
+// Loaders that may hold a batch each at once on one durable consumer.
+constexpr std::size_t max_sharing_loaders = 16;
+
 drain_loop::drain_loop(natsConnection& connection, const jetstream::jetstream_config& nats,
                        const drain_settings& settings, storage::event_store& store,
                        loader_metrics& metrics)
@@ -59,7 +62,11 @@ drain_loop::drain_loop(natsConnection& connection, const jetstream::jetstream_co
   options.Config.AckWait =
       std::chrono::duration_cast<std::chrono::nanoseconds>(settings_.ack_wait).count();
   options.Config.DeliverPolicy = js_DeliverAll;
-  options.Config.MaxAckPending = static_cast<int64_t>(std::max<std::size_t>(settings_.batch, 1000));
+  // Room for several loaders sharing the durable consumer, each holding one batch: with room for
+  // one batch only, a second loader's fetch waits until the first acknowledges, and two loaders
+  // drain slower than one.
+  options.Config.MaxAckPending =
+      static_cast<int64_t>(std::max<std::size_t>(settings_.batch, 1000) * max_sharing_loaders);
   const auto deadline = clock::now() + nats_.timeout;
   for (;;) {
     natsSubscription* sub = nullptr;
