@@ -92,7 +92,7 @@ endef
 help:
 	@echo "make install         install every Debian and npm package needed (idempotent; log in build/)"
 	@echo "make run             build, then run consumer + propagator on SQLite (Ctrl-C stops)"
-	@echo "make test            install, build, start throwaway PostgreSQL and MariaDB, run every test"
+	@echo "make test            install, build, start throwaway PostgreSQL, MariaDB and NATS, run every test"
 	@echo "make test-asan       the same suite under AddressSanitizer + UBSan"
 	@echo "make test-tsan       unit and consumer integration tests under ThreadSanitizer"
 	@echo "make fuzz            each libFuzzer target for FUZZ_SECONDS (default 60)"
