@@ -132,6 +132,12 @@ bool connection::usable() const noexcept {
   return ::poll(&pending, 1, 0) == 0;
 }
 
+std::string connection::last_error() const {
+  if (conn_ == nullptr) return "not connected";
+  const char* message = mysql_error(conn_);
+  return message != nullptr ? message : "";
+}
+
 void connection::fail(std::string_view context, clock::time_point started) {
   const unsigned code = mysql_errno(conn_);
   const bool lost = means_connection_lost(code);

@@ -102,6 +102,8 @@ class connection {
   std::size_t max_statement_bytes() const noexcept { return max_statement_bytes_; }
   // "host:port, database "x", user "y"" for messages; never includes the password.
   const std::string& target() const noexcept { return target_; }
+  // The client library's last message on this connection, for logs ("" when none).
+  std::string last_error() const;
 
  private:
   using clock = std::chrono::steady_clock;

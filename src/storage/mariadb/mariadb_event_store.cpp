@@ -63,8 +63,9 @@ connect_options options_from(const mariadb_config& config) {
   return options;
 }
 
-connection_pool::settings pool_settings(std::size_t size) {
+connection_pool::settings pool_settings(std::string role, std::size_t size) {
   connection_pool::settings settings;
+  settings.role = std::move(role);
   settings.size = std::max<std::size_t>(1, size);
   return settings;
 }
@@ -185,8 +186,8 @@ auto in_transaction(connection& db, bool needed, Body&& body) {
 }  // namespace
 
 mariadb_event_store::mariadb_event_store(const mariadb_config& config)
-    : writers_{options_from(config), pool_settings(config.write_connections)},
-      readers_{options_from(config), pool_settings(config.read_connections)} {
+    : writers_{options_from(config), pool_settings("writer", config.write_connections)},
+      readers_{options_from(config), pool_settings("reader", config.read_connections)} {
   std::unique_ptr<connection> db;
   try {
     db = connect_at_start(options_from(config));
