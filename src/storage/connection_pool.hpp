@@ -39,6 +39,14 @@ class connection_pool {
     // After a failed connect, callers fail at once for this long instead of each waiting for
     // a connect timeout of their own against an unreachable server.
     std::chrono::milliseconds reconnect_holdoff{500};
+
+    // `size` connections (at least one) for `role`, the other settings as above.
+    static settings sized(std::string role, std::size_t size) {
+      settings s;
+      s.role = std::move(role);
+      s.size = size == 0 ? 1 : size;
+      return s;
+    }
   };
 
   // One connection, returned to the pool when the lease ends; a broken one is dropped.

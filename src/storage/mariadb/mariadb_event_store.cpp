@@ -63,13 +63,6 @@ connect_options options_from(const mariadb_config& config) {
   return options;
 }
 
-connection_pool::settings pool_settings(std::string role, std::size_t size) {
-  connection_pool::settings settings;
-  settings.role = std::move(role);
-  settings.size = std::max<std::size_t>(1, size);
-  return settings;
-}
-
 // Refused or not there yet: a server that is starting. Anything else (a wrong password, an
 // unknown database or host) will not change by waiting.
 bool may_be_starting(const mariadb_error& e) {
@@ -186,8 +179,10 @@ auto in_transaction(connection& db, bool needed, Body&& body) {
 }  // namespace
 
 mariadb_event_store::mariadb_event_store(const mariadb_config& config)
-    : writers_{options_from(config), pool_settings("writer", config.write_connections)},
-      readers_{options_from(config), pool_settings("reader", config.read_connections)} {
+    : writers_{options_from(config),
+               connection_pool::settings::sized("writer", config.write_connections)},
+      readers_{options_from(config),
+               connection_pool::settings::sized("reader", config.read_connections)} {
   std::unique_ptr<connection> db;
   try {
     db = connect_at_start(options_from(config));

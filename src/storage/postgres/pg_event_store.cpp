@@ -149,13 +149,6 @@ connect_options read_options_from(const postgres_config& config) {
   return options;
 }
 
-connection_pool::settings pool_settings(std::string role, std::size_t size) {
-  connection_pool::settings settings;
-  settings.role = std::move(role);
-  settings.size = std::max<std::size_t>(1, size);
-  return settings;
-}
-
 void wait_until_server_answers(const connect_options& options) {
   const auto deadline = std::chrono::steady_clock::now() + startup_wait;
   for (;;) {
@@ -169,8 +162,10 @@ void wait_until_server_answers(const connect_options& options) {
 }  // namespace
 
 pg_event_store::pg_event_store(const postgres_config& config)
-    : writers_{options_from(config), pool_settings("writer", config.write_connections)},
-      readers_{options_from(config), pool_settings("reader", config.read_connections)} {
+    : writers_{options_from(config),
+               connection_pool::settings::sized("writer", config.write_connections)},
+      readers_{options_from(config),
+               connection_pool::settings::sized("reader", config.read_connections)} {
   const connect_options options = options_from(config);
   wait_until_server_answers(options);
   std::unique_ptr<connection> db;
@@ -195,7 +190,7 @@ pg_event_store::pg_event_store(const postgres_config& config)
       throw std::runtime_error(std::string{"DB_READ_URL: "} + e.what());
     }
     standby_readers_ = std::make_unique<connection_pool>(
-        read_options, pool_settings("standby reader", config.read_connections));
+        read_options, connection_pool::settings::sized("standby reader", config.read_connections));
   }
 }
 
