@@ -19,10 +19,12 @@ TEST_PACKAGES := git curl python3 openssl sqlite3 libgtest-dev libgmock-dev libb
   postgresql-15 postgresql-client-15 mariadb-server mariadb-client nats-server nginx-light wrk \
   clang-format clang-tidy clang-14 libclang-rt-14-dev prometheus chromium
 # package:service pairs. Debian starts these services when it installs their packages
-# (PostgreSQL on 5432, MariaDB on 3306, nginx on 80, Prometheus on 9090: the tests use only its
-# promtool); the tests and benchmarks start servers of their own, so a service whose package
-# `make install` just installed is stopped and disabled.
-SERVICES := postgresql-15:postgresql mariadb-server:mariadb nginx-light:nginx prometheus:prometheus
+# (PostgreSQL on 5432, MariaDB on 3306, NATS on 4222, nginx on 80, Prometheus on 9090: the tests
+# use only its promtool); the tests and benchmarks start servers of their own, so a service whose
+# package `make install` just installed is stopped and disabled (nats-server has a systemd unit
+# only, no init script).
+SERVICES := postgresql-15:postgresql mariadb-server:mariadb nats-server:nats-server \
+  nginx-light:nginx prometheus:prometheus
 INSTALL_LOG := build/install.log
 
 # $(call install_packages,PACKAGES): installs those of PACKAGES that are missing, with apt's
@@ -42,11 +44,16 @@ define install_packages
 	for pair in $(SERVICES); do \
 	  package=$${pair%%:*}; service=$${pair#*:}; \
 	  case " $$missing " in *" $$package "*) ;; *) continue ;; esac; \
-	  [ -e /etc/init.d/$$service ] || continue; \
-	  echo "stopping and disabling the system service $$service (the tests start their own)" >&2; \
-	  if [ -d /run/systemd/system ]; then $$SUDO systemctl disable --now $$service; \
-	  else $$SUDO service $$service stop; $$SUDO update-rc.d $$service disable; fi \
-	    >> $(INSTALL_LOG) 2>&1 || true; \
+	  if [ -d /run/systemd/system ]; then \
+	    [ -e /etc/init.d/$$service ] || [ -e /lib/systemd/system/$$service.service ] || continue; \
+	    echo "stopping and disabling the system service $$service (the tests start their own)" >&2; \
+	    $$SUDO systemctl disable --now $$service >> $(INSTALL_LOG) 2>&1 || true; \
+	  else \
+	    [ -e /etc/init.d/$$service ] || continue; \
+	    echo "stopping and disabling the system service $$service (the tests start their own)" >&2; \
+	    { $$SUDO service $$service stop; $$SUDO update-rc.d $$service disable; } \
+	      >> $(INSTALL_LOG) 2>&1 || true; \
+	  fi; \
 	done
 endef
 
