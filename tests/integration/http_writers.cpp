@@ -107,7 +107,7 @@ void http_writers::run(int t) {
           const auto down = down_since_.load();
           const auto up = up_since_.load();
           if (down != 0 && sent.time_since_epoch().count() >= down && up == 0)
-            log_.note("200 while PostgreSQL was stopped: " + reply->body);
+            log_.note("200 while the database server was stopped: " + reply->body);
           if (up != 0 && received.time_since_epoch().count() >= up) {
             clock_type::rep none = 0;
             first_ack_after_start_.compare_exchange_strong(none,

@@ -75,10 +75,14 @@ consumer_process start_consumer(const temp_dir& dir, const std::string& url, int
                           mariadb_settings(settings)};
 }
 
-// The server goes away under load by `how` ("stop": a clean shutdown; "kill": SIGKILL) and
-// comes back: 503s with Retry-After meanwhile, /api/ready 503, then writes succeed again
-// without restarting the consumer, and every batch is stored exactly once.
-void outage_under_load(const std::string& how) {
+// The server goes away under load by the parameter ("stop": a clean shutdown; "kill": SIGKILL)
+// and comes back: 503s with Retry-After meanwhile, /api/ready 503, then writes succeed again
+// without restarting the consumer, and every batch is stored exactly once (nothing
+// acknowledged is lost).
+class MariadbOutageUnderLoad : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(MariadbOutageUnderLoad, Answers503AndRecoversWithoutARestartLosingNothingAcknowledged) {
+  const std::string& how = GetParam();
   const server_guard guard;
   test_database db{mariadb_backend()};
   temp_dir dir{"evs-mariadb-outage"};
@@ -146,13 +150,9 @@ void outage_under_load(const std::string& how) {
   EXPECT_EQ(stored.size(), c.sent_events) << "every batch was retried until acknowledged";
 }
 
-TEST(MariadbConsumerProcess, ServerStoppedUnderLoadAnswers503AndRecoversWithoutARestart) {
-  outage_under_load("stop");
-}
-
-TEST(MariadbConsumerProcess, ServerKilledUnderLoadLosesNothingAcknowledged) {
-  outage_under_load("kill");
-}
+INSTANTIATE_TEST_SUITE_P(ServerStoppedOrKilled, MariadbOutageUnderLoad,
+                         ::testing::Values("stop", "kill"),
+                         [](const auto& param_info) { return param_info.param; });
 
 TEST(MariadbConsumerProcess, ASilentServerGets503WithinDbTimeoutAndTheConsumerRecovers) {
   const server_guard guard;
