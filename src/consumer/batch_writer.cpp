@@ -1,14 +1,21 @@
 #include "consumer/batch_writer.hpp"
 
+#include "runtime/thread_name.hpp"
+
 #include <algorithm>
 #include <chrono>
+#include <string>
 
 namespace evs::consumer {
 
 batch_writer::batch_writer(storage::event_store& store, const batch_writer_config& config)
     : store_{store}, config_{config} {
   const std::size_t writers = std::max<std::size_t>(1, config.writers);
-  for (std::size_t i = 0; i < writers; ++i) threads_.emplace_back([this] { writer_loop(); });
+  for (std::size_t i = 0; i < writers; ++i)
+    threads_.emplace_back([this, i] {
+      runtime::name_this_thread("evs-writer-" + std::to_string(i));
+      writer_loop();
+    });
 }
 
 batch_writer::~batch_writer() { stop(); }

@@ -45,6 +45,7 @@ server::server_config admin_listener(const consumer_config& config) {
   admin.port = config.admin_port;
   admin.threads = 1;
   admin.handle_signals = false;
+  admin.thread_name = "evs-admin";
   return admin;
 }
 

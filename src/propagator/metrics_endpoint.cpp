@@ -40,6 +40,7 @@ server::server_config listener_config(const std::string& host, std::uint16_t por
   c.body_limit = 1024;
   c.shutdown_timeout = std::chrono::milliseconds{1000};
   c.handle_signals = false;
+  c.thread_name = "evs-metrics";
   return c;
 }
 

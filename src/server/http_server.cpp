@@ -2,6 +2,7 @@
 
 #include "runtime/log.hpp"
 #include "runtime/rate_limited_log.hpp"
+#include "runtime/thread_name.hpp"
 #include "server/open_files.hpp"
 #include "server/session.hpp"
 
@@ -198,7 +199,8 @@ void http_server::run() {
     });
   }
   const auto tick = deadline_tick(std::min(config_.read_timeout, config_.idle_timeout));
-  for (auto& w : workers_) {
+  for (std::size_t i = 0; i < workers_.size(); ++i) {
+    auto& w = workers_[i];
     asio::co_spawn(w->ioc, accept_loop(w->acceptor, config_, handler_, w->registry, limit_),
                    asio::detached);
     asio::co_spawn(w->ioc, enforce_deadlines(w->registry, tick), asio::detached);
@@ -206,7 +208,8 @@ void http_server::run() {
       const std::lock_guard lock{mutex_};
       ++running_threads_;
     }
-    w->thread = std::thread{[this, &w = *w] {
+    w->thread = std::thread{[this, &w = *w, name = config_.thread_name + "-" + std::to_string(i)] {
+      runtime::name_this_thread(name);
       w.ioc.run();
       {
         const std::lock_guard lock{mutex_};

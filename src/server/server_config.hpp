@@ -17,6 +17,7 @@ struct server_config {
   std::chrono::milliseconds idle_timeout{60'000};  // keep-alive connections idle this long close
   std::chrono::milliseconds shutdown_timeout{10'000};  // in-flight work gets this long on SIGTERM
   bool handle_signals = true;
+  std::string thread_name = "evs-io";  // each I/O thread gets it and its number: evs-io-0, ...
 };
 
 }  // namespace evs::server
