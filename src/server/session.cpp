@@ -1,6 +1,6 @@
 #include "server/session.hpp"
 
-#include "server/request_body.hpp"
+#include "server/request_parser.hpp"
 #include "server/response_head.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -10,7 +10,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 
 #include <algorithm>
@@ -26,7 +25,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
-using request_parser = http::request_parser<request_body>;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 // Each step of an exchange names the one that comes next.
@@ -39,38 +37,21 @@ enum class step {
 
 // One request on its way through the steps. Once `answer` is set, only responding is left.
 struct exchange {
-  explicit exchange(const server_config& config) {
+  explicit exchange(const server_config& config) : parser{request} {
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
     // No body limit until the handler has seen the head: a request without a valid token is
     // answered 401 whatever its size. The limit is set before the body is read.
     parser.body_limit(boost::none);
   }
 
+  http_request request;  // filled by the parser as the head arrives
   request_parser parser;
-  http_request request;
   matched_route route;
   bool routed = false;  // admit has named the route, whether or not it refused the request
   std::optional<http_response> answer;
   reply_form reply;  // until the head is read: HTTP/1.1, closing
   std::chrono::steady_clock::time_point started;
 };
-
-http_request make_request(const request_parser& parser, std::string_view peer) {
-  const auto& msg = parser.get();
-  http_request req;
-  req.method = std::string{msg.method_string()};
-  req.target = std::string{msg.target()};
-  const auto question = req.target.find('?');
-  req.path = req.target.substr(0, question);
-  if (question != std::string::npos) req.query = req.target.substr(question + 1);
-  req.authorization = std::string{msg[http::field::authorization]};
-  req.content_type = std::string{msg[http::field::content_type]};
-  if (const auto length = parser.content_length())
-    req.content_length = static_cast<std::size_t>(*length);
-  req.chunked = parser.chunked();
-  req.peer = peer;
-  return req;
-}
 
 // A request usually arrives in one segment: parse what is already buffered (the head alone,
 // or with `eager` the body too), so that only bytes still on their way cost another
@@ -202,11 +183,10 @@ asio::awaitable<step> connection::read_head(exchange& x) {
     co_return refuse(x, protocol_error::version_not_supported, ec.message());
   if (ec) co_return refuse(x, protocol_error::malformed_request, ec.message());
 
-  const auto& msg = x.parser.get();
-  x.reply = {.version = msg.version(),
-             .keep_alive = msg.keep_alive(),
-             .head_only = msg.method() == http::verb::head};
-  x.request = make_request(x.parser, peer_);
+  x.reply = {.version = x.parser.version(),
+             .keep_alive = x.parser.keep_alive(),
+             .head_only = x.parser.is_head()};
+  x.request.peer = peer_;
   co_return step::admit;
 }
 
@@ -215,11 +195,11 @@ asio::awaitable<step> connection::read_head(exchange& x) {
 step connection::admit(exchange& x) {
   // RFC 9112 6.1: a request whose last transfer coding is not chunked has no knowable length;
   // reading on would let its body pass for the next request (smuggling). 400, and close.
-  if (x.parser.get().count(http::field::transfer_encoding) != 0 && !x.parser.chunked())
+  if (x.parser.has_transfer_encoding() && !x.parser.chunked())
     return refuse(x, protocol_error::malformed_request,
                   "Transfer-Encoding: the last coding must be chunked");
   // RFC 9110 10.1.1: an expectation the server cannot meet gets 417.
-  if (const auto expect = x.parser.get()[http::field::expect];
+  if (const auto expect = x.parser.expect();
       !expect.empty() && !beast::iequals(expect, "100-continue"))
     return refuse(x, protocol_error::expectation_failed, {});
   auto verdict = handler_.admit(x.request);
@@ -234,15 +214,14 @@ step connection::admit(exchange& x) {
   x.parser.body_limit(config_.body_limit);
   // A compressed body is decoded as it arrives, to no more than the same limit.
   if (x.request.has_body()) {
-    const auto coding = codec::parse_content_coding(x.parser.get()[http::field::content_encoding]);
+    const auto coding = codec::parse_content_coding(x.parser.content_encoding());
     if (!coding) return refuse(x, protocol_error::unsupported_encoding, {});
-    x.parser.get().body().coding = *coding;
-    x.parser.get().body().decoded_limit = config_.body_limit;
+    x.parser.body().decode(*coding, config_.body_limit);
   }
   // The bytes already here in one allocation; whatever is still on its way grows the body as
   // it arrives, so a client cannot make us hold what it has only announced.
   if (x.request.content_length)
-    x.parser.get().body().text.reserve(std::min(*x.request.content_length, buffer_.size()));
+    x.parser.body().reserve(std::min(*x.request.content_length, buffer_.size()));
   return step::read_body;
 }
 
@@ -254,7 +233,7 @@ step connection::take_buffered_body(exchange& x) {
 asio::awaitable<step> connection::read_body(exchange& x) {
   registration_.request_deadline_in(config_.read_timeout);
   // The client waits for this before it sends the body (unless it has sent it already).
-  if (beast::iequals(x.parser.get()[http::field::expect], "100-continue")) {
+  if (beast::iequals(x.parser.expect(), "100-continue")) {
     static constexpr std::string_view proceed = "HTTP/1.1 100 Continue\r\n\r\n";
     auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(proceed), use_tuple);
     if (ec) co_return step::drop;
@@ -271,7 +250,7 @@ step connection::body_read(exchange& x, const beast::error_code& ec) {
   if (is_malformed(ec)) return refuse(x, protocol_error::malformed_request, ec.message());
   if (ec) return step::drop;
   if (!x.parser.is_done()) return step::read_body;
-  x.request.body = std::move(x.parser.get().body().text);
+  x.request.body = x.parser.body().take();
   return step::respond;
 }
 
