@@ -81,7 +81,10 @@ class insert_statement {
 // Ids for `count` new rows, ascending, so that handed out in request order they increase along
 // the request as on every store. Both sources run as their own autocommit statement before the
 // insert's transaction, as a sequence does: a rolled-back batch leaves a gap, and no writer
-// waits on another's commit for its ids.
+// waits on another's commit for its ids. For the counter that costs a commit of its own, but
+// drawing inside the insert's transaction, which holds the counter's row lock until COMMIT and
+// so lets one writer at a time through, measured slower (MariaDB 10.11, 4 writers, medians of
+// 6 alternating runs: 39,000 against 52,000 events/s at batch 100; 1,570 against 1,740 at 1).
 std::vector<std::int64_t> draw_ids(connection& db, dialect d, std::size_t count) {
   std::vector<std::int64_t> ids;
   ids.reserve(count);
