@@ -135,9 +135,9 @@ void check_row_count(std::size_t seen, std::size_t sent) {
                         0, false);
 }
 
-// Portable: the affected-rows count says how many rows are new. All of them (the common case):
-// nothing more to ask. Fewer: the stored ids of the statement's event_ids say which, read in
-// the same transaction, whose insert holds their locks.
+// Portable: the affected-rows count says how many rows are new. All of them (the common case)
+// or none: nothing more to ask. Some: the stored ids of the statement's event_ids say which,
+// read in the same transaction, whose insert holds their locks.
 void insert_portable(connection& db, const insert_statement::finished& statement,
                      const batch_plan& plan, const std::vector<std::int64_t>& drawn,
                      insert_outcome& fresh) {
@@ -147,6 +147,7 @@ void insert_portable(connection& db, const insert_statement::finished& statement
     for (const std::size_t p : statement.positions) fresh[p] = drawn[p];
     return;
   }
+  if (added == 0) return;
   if (added > statement.positions.size())
     throw mariadb_error("insert changed " + std::to_string(added) + " rows for " +
                             std::to_string(statement.positions.size()) + " events",
@@ -199,8 +200,11 @@ insert_outcome insert_batch(connection& db, dialect d, const batch_plan& plan) {
   statements.push_back(statement.finish(returning));
 
   // Native: one statement commits by itself and says everything. Portable: the SELECT that
-  // may follow must see the insert's own transaction.
-  return in_transaction(db, statements.size() > 1 || !returning, [&] {
+  // may follow must see the insert's own transaction, unless the statement has one row, whose
+  // affected-rows count (1 or 0) says all there is to say.
+  const bool one_statement = statements.size() == 1;
+  const bool says_all = returning || statements.front().positions.size() == 1;
+  return in_transaction(db, !(one_statement && says_all), [&] {
     for (const auto& s : statements) {
       if (returning) {
         auto rows = db.query(s.sql);
