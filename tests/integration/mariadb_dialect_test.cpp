@@ -139,6 +139,12 @@ TEST_F(MariadbDialect, TwoPortableStoresTellDuplicatesApart) {
   ASSERT_TRUE(c) << c.error().message();
   EXPECT_FALSE((*c)[0]) << "w was stored through the other store";
   EXPECT_TRUE((*c)[1]);
+
+  const auto d = second->insert(events({"x", "v"}));
+  ASSERT_TRUE(d) << d.error().message();
+  EXPECT_FALSE((*d)[0]) << "a batch of duplicates only";
+  EXPECT_FALSE((*d)[1]) << "a batch of duplicates only";
+  EXPECT_EQ(list_all(*second).size(), 5U) << "x, y, z, w, v";
 }
 
 TEST_F(MariadbDialect, TwoPortableStoresRacingOnTheSameEventIdsStoreEachOnce) {
