@@ -77,6 +77,10 @@ for r in rows:
         if r.get("observed_group"):
             workload = f"raw store insert, batch {r['batch']} (consumer's group), 1 writer"
             store[(r["backend"], "observed")] = r
+        elif r.get("dialect") == "portable":
+            workload = (f"raw store insert, batch {r['batch']}, {r.get('writers', 1)} writer(s), "
+                        "portable")
+            store[(r["backend"] + " portable", r["batch"])] = r
         else:
             workload = f"raw store insert, batch {r['batch']}, {r.get('writers', 1)} writer(s)"
             store[(r["backend"], r["batch"])] = r
@@ -154,6 +158,12 @@ if m100 and ("mariadb", 1) in store:
     ratios["MariaDB: consumer 2xx events/s @100 ev/req / raw store events/s @ batch 1 "
            "(a one-INSERT-per-event service; target 20)"] = \
         ok_events_per_s(m100) / store[("mariadb", 1)]["events_per_s"]
+
+for batch in (100, 1):
+    if ("mariadb portable", batch) in store and ("mariadb", batch) in store:
+        ratios[f"MariaDB: raw store events/s @ batch {batch}, portable dialect (MySQL 8's path) "
+               f"/ native"] = (store[("mariadb portable", batch)]["events_per_s"]
+                               / store[("mariadb", batch)]["events_per_s"])
 
 
 def fmt(v, spec):

@@ -46,6 +46,12 @@ inline postgres_config postgres_from_url(std::string url) {
   return config;
 }
 
+// How the MariaDB store spells what differs between servers (storage/mariadb/mariadb_dialect.hpp):
+// `native` uses MariaDB 10.5's sequences and INSERT ... RETURNING, `portable` what MySQL 8 also
+// has. `automatic` picks native on MariaDB 10.5 or later and portable on anything else; the
+// others exist for tests. A database keeps the dialect it was created with, whatever is asked.
+enum class mariadb_dialect { automatic, native, portable };
+
 // A MariaDB (or MySQL) server, by parts: DATABASE_URL=mysql://... is split into these by
 // mariadb_from_url (storage/mariadb/mariadb_url.hpp).
 struct mariadb_config {
@@ -60,6 +66,8 @@ struct mariadb_config {
   std::chrono::milliseconds timeout{10'000};
   // The setting the connection came from, named in start-up errors.
   std::string setting = "DB_HOSTNAME/DATABASE_URL";
+  // Only for a database that has no schema yet.
+  mariadb_dialect dialect = mariadb_dialect::automatic;
 };
 
 using storage_config = std::variant<sqlite_config, postgres_config, mariadb_config>;

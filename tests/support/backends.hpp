@@ -39,6 +39,14 @@ inline std::vector<backend> all_backends() {
          return storage::storage_config{
              storage::mariadb::mariadb_from_url(required_env("EVS_TEST_MARIADB_URL"))};
        }},
+      // The same server in the portable dialect, the one MySQL 8 gets (no sequence, no
+      // INSERT ... RETURNING): test databases are fresh, so they are created portable.
+      {"mariadb_portable",
+       [] {
+         auto config = storage::mariadb::mariadb_from_url(required_env("EVS_TEST_MARIADB_URL"));
+         config.dialect = storage::mariadb_dialect::portable;
+         return storage::storage_config{config};
+       }},
   };
 }
 

@@ -10,6 +10,9 @@
 namespace evs::storage::mariadb {
 namespace {
 
+// MySQL's max_execution_time ran out (ER_QUERY_TIMEOUT there; unused by MariaDB).
+constexpr unsigned mysql_query_timeout = 3024;
+
 // The client library's codes for "no connection (any more)", and the server's for "this
 // connection is being closed".
 bool means_connection_lost(unsigned code) noexcept {
@@ -47,7 +50,7 @@ bool mariadb_error::transient() const noexcept {
     case ER_READ_ONLY_MODE:
     case ER_QUERY_INTERRUPTED:
     case ER_STATEMENT_TIMEOUT:  // max_statement_time
-      return true;
+    case mysql_query_timeout: return true;
     default: return false;
   }
 }
@@ -105,6 +108,7 @@ connection::connection(const connect_options& options) : timeout_{options.timeou
     conn_ = nullptr;
     throw mariadb_error(message, code, true);
   }
+  server_ = flavour_of(mysql_get_server_info(conn_), mysql_get_server_version(conn_));
   // Strict: a value that does not fit fails the statement rather than being cut. UTC, so that
   // DATETIME arithmetic means the same on every server. The server gives up on a statement or
   // a lock wait after the same timeout as we do, so that nothing outlives a client that left.
@@ -112,7 +116,8 @@ connection::connection(const connect_options& options) : timeout_{options.timeou
       "SET SESSION sql_mode = "
       "'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO',"
       " time_zone = '+00:00', innodb_lock_wait_timeout = " +
-      std::to_string(seconds) + ", max_statement_time = " + std::to_string(seconds));
+      std::to_string(seconds) + ", " +
+      statement_timeout_setting(server_, std::chrono::seconds{seconds}));
   auto packet = query("SELECT @@max_allowed_packet");
   // Connector/C refuses to send more than its own limit (16 MiB by default) whatever the
   // server takes.
@@ -181,6 +186,10 @@ result_set connection::query(std::string_view sql) {
 
 std::uint64_t connection::affected_rows() const noexcept {
   return conn_ != nullptr ? mysql_affected_rows(conn_) : 0;
+}
+
+std::uint64_t connection::insert_id() const noexcept {
+  return conn_ != nullptr ? mysql_insert_id(conn_) : 0;
 }
 
 void connection::append_quoted(std::string& sql, std::string_view text) const {

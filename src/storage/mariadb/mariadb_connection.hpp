@@ -2,6 +2,8 @@
 // RAII owners of MYSQL* and MYSQL_RES*, with the few helpers the store needs. Statements go as
 // text: every value in them is quoted by quote(), which uses the connection's own escaping for
 // its character set and SQL mode, so data can never become SQL.
+#include "storage/mariadb/mariadb_dialect.hpp"
+
 #include <mysql.h>
 
 #include <chrono>
@@ -94,12 +96,16 @@ class connection {
   result_set query(std::string_view sql);
   // Rows changed by the last exec().
   std::uint64_t affected_rows() const noexcept;
+  // The value the last exec() gave LAST_INSERT_ID(expr), or its AUTO_INCREMENT id.
+  std::uint64_t insert_id() const noexcept;
 
   // 'text' as an SQL string literal, escaped for this connection.
   std::string quote(std::string_view text) const;
   void append_quoted(std::string& sql, std::string_view text) const;
   // The largest statement the server takes (max_allowed_packet), read once at connect.
   std::size_t max_statement_bytes() const noexcept { return max_statement_bytes_; }
+  // MariaDB or MySQL, and which version: from the handshake, so known without a round trip.
+  const server_flavour& server() const noexcept { return server_; }
   // "host:port, database "x", user "y"" for messages; never includes the password.
   const std::string& target() const noexcept { return target_; }
   // The client library's last message on this connection, for logs ("" when none).
@@ -113,6 +119,7 @@ class connection {
   std::chrono::seconds timeout_;
   std::size_t max_statement_bytes_ = 1 << 20;
   std::string target_;
+  server_flavour server_;
 };
 
 }  // namespace evs::storage::mariadb

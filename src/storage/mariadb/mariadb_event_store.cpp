@@ -1,7 +1,10 @@
 #include "storage/mariadb/mariadb_event_store.hpp"
 
 #include "runtime/log.hpp"
+#include "storage/mariadb/mariadb_batch_insert.hpp"
 #include "storage/mariadb/mariadb_schema.hpp"
+#include "storage/mariadb/mariadb_sql.hpp"
+#include "storage/mariadb/mariadb_transaction.hpp"
 
 #include <errmsg.h>
 #include <mysqld_error.h>
@@ -12,7 +15,6 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
-#include <unordered_map>
 #include <utility>
 
 namespace evs::storage::mariadb {
@@ -23,18 +25,6 @@ using namespace std::chrono_literals;
 // A server that is still starting gets this long before start-up gives up.
 constexpr auto startup_wait = 10s;
 constexpr int max_attempts = 3;
-// Room left in each statement for what the per-row estimate does not count.
-constexpr std::size_t statement_slack = 4096;
-
-#define EVS_MARIADB_EPOCH "'1970-01-01 00:00:00'"
-#define EVS_MARIADB_COLUMNS                          \
-  "id, event_id, event_type, payload, occurred_at, " \
-  "TIMESTAMPDIFF(MICROSECOND, " EVS_MARIADB_EPOCH ", received_at)"
-
-// received_at travels as microseconds since the epoch; the session's time zone is UTC.
-std::string datetime_of(std::int64_t microseconds) {
-  return "TIMESTAMPADD(MICROSECOND, " + std::to_string(microseconds) + ", " EVS_MARIADB_EPOCH ")";
-}
 
 core::stored_event read_event(const result_set& rows) {
   core::stored_event e;
@@ -82,100 +72,6 @@ std::unique_ptr<connection> connect_at_start(const connect_options& options) {
   }
 }
 
-// The rows of one INSERT statement, which must stay under the server's max_allowed_packet.
-class insert_statement {
- public:
-  explicit insert_statement(std::size_t budget) : budget_{budget} { start(); }
-
-  // Worst case of a row's text: every byte escaped.
-  static std::size_t estimate(const core::new_event& e) {
-    return 2 * (e.event_id.size() + e.event_type.size() + e.payload_json.size() +
-                (e.occurred_at ? e.occurred_at->size() : 0)) +
-           128;
-  }
-  bool fits(const core::new_event& e) const {
-    return rows_ == 0 || sql_.size() + estimate(e) + statement_slack <= budget_;
-  }
-  void add(const connection& db, std::int64_t id, const core::new_event& e) {
-    if (rows_++ != 0) sql_ += ',';
-    sql_ += '(';
-    sql_ += std::to_string(id);
-    sql_ += ',';
-    db.append_quoted(sql_, e.event_id);
-    sql_ += ',';
-    db.append_quoted(sql_, e.event_type);
-    sql_ += ',';
-    db.append_quoted(sql_, e.payload_json);
-    sql_ += ',';
-    if (e.occurred_at)
-      db.append_quoted(sql_, *e.occurred_at);
-    else
-      sql_ += "NULL";
-    sql_ += ',';
-    sql_ += datetime_of(e.received_at_us);
-    sql_ += ')';
-  }
-  bool empty() const noexcept { return rows_ == 0; }
-  std::size_t rows() const noexcept { return rows_; }
-  // A duplicate event_id leaves the stored row as it is (id = id changes nothing) and
-  // RETURNING gives that row's id: not the one drawn for it, which is how it is told apart
-  // from a new row. INSERT IGNORE would also turn real errors into warnings.
-  std::string finish() {
-    std::string sql = std::move(sql_);
-    sql += " ON DUPLICATE KEY UPDATE id = id RETURNING id, event_id";
-    start();
-    return sql;
-  }
-
- private:
-  void start() {
-    sql_ =
-        "INSERT INTO events (id, event_id, event_type, payload, occurred_at, received_at) "
-        "VALUES ";
-    rows_ = 0;
-  }
-
-  std::size_t budget_;
-  std::string sql_;
-  std::size_t rows_ = 0;
-};
-
-// Ids for `count` new rows, ascending: drawn in the order they will be handed out.
-std::vector<std::int64_t> draw_ids(connection& db, std::size_t count) {
-  auto rows = db.query("SELECT NEXTVAL(events_id_seq) FROM seq_1_to_" + std::to_string(count));
-  std::vector<std::int64_t> ids;
-  ids.reserve(count);
-  while (rows.next()) ids.push_back(rows.int64(0));
-  if (ids.size() != count)
-    throw mariadb_error("the id sequence gave " + std::to_string(ids.size()) + " ids for " +
-                            std::to_string(count) + " events",
-                        0, false);
-  std::sort(ids.begin(), ids.end());
-  return ids;
-}
-
-// Statements that must commit together run in one transaction; on any failure it is rolled
-// back (a lock wait timeout alone would only undo its statement) or the connection is gone.
-template <class Body>
-auto in_transaction(connection& db, bool needed, Body&& body) {
-  if (!needed) return body();
-  db.exec("START TRANSACTION");
-  try {
-    auto outcome = body();
-    db.exec("COMMIT");
-    return outcome;
-  } catch (...) {
-    if (db.open()) {
-      try {
-        db.exec("ROLLBACK");
-      } catch (const mariadb_error&) {
-        // The connection is dropped by the failure; the server rolls back on its own.
-      }
-    }
-    throw;
-  }
-}
-
 }  // namespace
 
 mariadb_event_store::mariadb_event_store(const mariadb_config& config)
@@ -190,11 +86,13 @@ mariadb_event_store::mariadb_event_store(const mariadb_config& config)
     throw std::runtime_error(config.setting + ": " + e.what());
   }
   try {
-    migrate(*db);
+    dialect_ = migrate(*db, config.dialect);
   } catch (const std::exception& e) {
     throw std::runtime_error(config.setting + ": cannot create or migrate the schema at " +
                              db->target() + ": " + e.what());
   }
+  log::info("MariaDB store ready",
+            {{"server", db->server().description}, {"dialect", std::string{name_of(dialect_)}}});
 }
 
 template <class T, class Body>
@@ -243,55 +141,10 @@ void mariadb_event_store::report_success() noexcept {
 }
 
 result<insert_outcome> mariadb_event_store::insert(std::span<const core::new_event> events) {
-  // First occurrence of an event_id wins; later ones in the same call are duplicates.
-  std::unordered_map<std::string_view, std::size_t> position_of;
-  position_of.reserve(events.size());
-  std::vector<std::size_t> unique;
-  unique.reserve(events.size());
-  for (std::size_t i = 0; i < events.size(); ++i)
-    if (position_of.emplace(events[i].event_id, i).second) unique.push_back(i);
-  if (unique.empty()) return insert_outcome(events.size());
-  // Rows go in sorted by event_id: every writer (of every consumer) then takes the unique
-  // index's locks in the same order, so overlapping batches wait rather than deadlock.
-  std::vector<std::size_t> by_event_id = unique;
-  std::sort(by_event_id.begin(), by_event_id.end(),
-            [&](std::size_t a, std::size_t b) { return events[a].event_id < events[b].event_id; });
-
+  const batch_plan plan{events};
+  if (plan.unique.empty()) return insert_outcome(events.size());
   return run<insert_outcome>(writers_, "insert", retry::lost_race, [&](connection& db) {
-    // Ids are drawn in request order, so they increase along the request as on every store.
-    const std::vector<std::int64_t> ids = draw_ids(db, unique.size());
-    std::vector<std::int64_t> drawn(events.size(), 0);
-    for (std::size_t k = 0; k < unique.size(); ++k) drawn[unique[k]] = ids[k];
-
-    std::vector<std::string> statements;
-    insert_statement statement{db.max_statement_bytes()};
-    for (const std::size_t p : by_event_id) {
-      if (!statement.fits(events[p])) statements.push_back(statement.finish());
-      statement.add(db, drawn[p], events[p]);
-    }
-    statements.push_back(statement.finish());
-
-    return in_transaction(db, statements.size() > 1, [&] {
-      insert_outcome fresh(events.size());
-      std::size_t answered = 0;
-      for (const auto& sql : statements) {
-        auto rows = db.query(sql);
-        while (rows.next()) {
-          const auto found = position_of.find(rows.text(1));
-          if (found == position_of.end())
-            throw mariadb_error("insert returned an event_id that was not sent", 0, false);
-          const std::int64_t id = rows.int64(0);
-          if (id == drawn[found->second]) fresh[found->second] = id;
-          ++answered;
-        }
-      }
-      // One row back per row sent, or some row met something other than its own event_id.
-      if (answered != unique.size())
-        throw mariadb_error("insert returned " + std::to_string(answered) + " rows for " +
-                                std::to_string(unique.size()) + " events",
-                            0, false);
-      return result<insert_outcome>{std::move(fresh)};
-    });
+    return result<insert_outcome>{insert_batch(db, dialect_, plan)};
   });
 }
 

@@ -2,6 +2,7 @@
 // The MariaDB event_store: Connector/C, a pool of writer connections for insert() and a pool
 // for everything else, so CRUD calls do not queue behind batches.
 #include "storage/event_store.hpp"
+#include "storage/mariadb/mariadb_dialect.hpp"
 #include "storage/mariadb/mariadb_pool.hpp"
 #include "storage/storage_config.hpp"
 
@@ -37,6 +38,7 @@ class mariadb_event_store final : public event_store {
 
   connection_pool writers_;
   connection_pool readers_;
+  dialect dialect_ = dialect::native;  // the database's, as its schema records it
   std::atomic<bool> degraded_{false};  // log an outage once, not once per call
 };
 
