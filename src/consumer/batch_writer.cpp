@@ -21,6 +21,7 @@ batch_writer::batch_writer(storage::event_store& store, const batch_writer_confi
 batch_writer::~batch_writer() { stop(); }
 
 result<void> batch_writer::submit(std::vector<core::new_event> events, completion done) {
+  bool ready = false;
   {
     const std::lock_guard lock{mutex_};
     if (stopping_) return errc::shutting_down;
@@ -29,8 +30,11 @@ result<void> batch_writer::submit(std::vector<core::new_event> events, completio
       return errc::queue_full;
     queued_events_ += events.size();
     queue_.push_back({std::move(events), std::move(done)});
+    ready = group_ready();
   }
-  work_available_.notify_one();
+  // A writer woken for a group it may not take yet would only sleep again: the writer under
+  // way takes this request when its commit ends.
+  if (ready) work_available_.notify_one();
   return {};
 }
 
@@ -63,7 +67,7 @@ void batch_writer::writer_loop() {
     bool more = false;
     {
       std::unique_lock lock{mutex_};
-      work_available_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      work_available_.wait(lock, [this] { return (stopping_ && queue_.empty()) || group_ready(); });
       if (queue_.empty()) return;  // stopping, and everything queued is committed
       // Take whole requests: a request is never split across transactions.
       std::size_t taken = 0;
@@ -74,13 +78,24 @@ void batch_writer::writer_loop() {
         queue_.pop_front();
       }
       queued_events_ -= taken;
-      more = !queue_.empty();
+      ++commits_under_way_;
+      more = group_ready();
     }
     // Another writer may commit the rest while this one is busy.
     if (more) work_available_.notify_one();
     commit(group, scratch);
     group.clear();
+    // What queued up during this commit is this writer's next group (its connection and
+    // caches are warm): no other writer is woken for it.
+    const std::lock_guard lock{mutex_};
+    --commits_under_way_;
   }
+}
+
+bool batch_writer::group_ready() const {
+  if (queue_.empty()) return false;
+  return commits_under_way_ == 0 || config_.parallel_from_events == 0 ||
+         queued_events_ >= config_.parallel_from_events || stopping_;
 }
 
 void batch_writer::commit(std::vector<pending>& group, std::vector<core::new_event>& all) {

@@ -22,6 +22,11 @@ struct batch_writer_config {
   std::size_t queue_capacity = 100'000;  // events waiting for a commit
   std::size_t max_batch = 20'000;        // events per transaction
   std::size_t writers = 1;               // threads committing in parallel
+  // A commit starts while another is under way only once this many events are queued (0:
+  // always). Small groups committed side by side each pay a commit's fixed cost (a round trip
+  // and a WAL flush on a database server), so light load is committed one group at a time,
+  // in larger groups, and the writers work in parallel when the queue holds enough for them.
+  std::size_t parallel_from_events = 0;
 };
 
 class batch_writer {
@@ -56,6 +61,8 @@ class batch_writer {
   };
 
   void writer_loop();
+  // With the mutex held: whether a writer should take a group now.
+  bool group_ready() const;
   // `scratch` is reused from commit to commit: allocating a large buffer per commit makes
   // malloc map and unmap memory each time, and the TLB shootdowns that follow cost more
   // than the commit's own work.
@@ -70,6 +77,7 @@ class batch_writer {
   std::condition_variable work_available_;
   std::deque<pending> queue_;
   std::size_t queued_events_ = 0;
+  std::size_t commits_under_way_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
   commit_counters commits_;

@@ -509,6 +509,47 @@ TEST_F(BatchWriterTest, DestructorCommitsWhatIsQueued) {
   EXPECT_EQ(stored_count(), 20u);
 }
 
+// Light load on a database server: while one commit is under way, idle writers leave a few
+// queued events alone, and they go in one larger group when that commit ends.
+TEST_F(BatchWriterTest, BelowTheParallelThresholdOneCommitAtATime) {
+  batch_writer_config config;
+  config.writers = 3;
+  config.parallel_from_events = 5;
+  batch_writer writer{*gated_, config};
+  const open_on_exit release_gate{*gated_};
+  completions done;
+  ASSERT_NO_FATAL_FAILURE(hold_writer(writer, done, "held"));
+
+  for (int i = 1; i <= 3; ++i)
+    ASSERT_TRUE(writer.submit({make_event("light" + std::to_string(i))}, done.for_request(i)));
+  EXPECT_EQ(writer.queued_events(), 3u) << "no idle writer took them";
+  gated_->open();
+  ASSERT_TRUE(done.wait_for(4));
+  EXPECT_EQ(gated_->insert_sizes(), (std::vector<std::size_t>{1, 3}));
+  EXPECT_EQ(stored_count(), 4u);
+}
+
+// Enough queued work and a second writer commits alongside the one that is under way.
+TEST_F(BatchWriterTest, AtTheParallelThresholdASecondWriterCommitsAlongside) {
+  batch_writer_config config;
+  config.writers = 2;
+  config.parallel_from_events = 5;
+  batch_writer writer{*gated_, config};
+  const open_on_exit release_gate{*gated_};
+  completions done;
+  ASSERT_NO_FATAL_FAILURE(hold_writer(writer, done, "held"));
+
+  std::vector<core::new_event> heavy;
+  for (int i = 0; i < 5; ++i) heavy.push_back(make_event("heavy" + std::to_string(i)));
+  ASSERT_TRUE(writer.submit(std::move(heavy), done.for_request(1)));
+  ASSERT_TRUE(done.wait_for(1)) << "the second writer never committed";
+  EXPECT_TRUE(done.has(1));
+  EXPECT_FALSE(done.has(0)) << "the first commit is still held at the gate";
+  gated_->open();
+  ASSERT_TRUE(done.wait_for(2));
+  EXPECT_EQ(stored_count(), 6u);
+}
+
 TEST_F(BatchWriterTest, SeveralWritersCommitEverything) {
   batch_writer_config config;
   config.writers = 3;
