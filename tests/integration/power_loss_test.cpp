@@ -123,111 +123,119 @@ class failure_log {
   std::vector<std::string> failures_;
 };
 
-TEST(PowerLossTest, AcknowledgedRequestsSurviveEveryPowerCutWhole) {
-  const temp_dir dir{"evs-power-loss"};
-  std::filesystem::create_directories(dir / "cuts");
-  const auto seed = std::random_device{}();
-  SCOPED_TRACE("seed " + std::to_string(seed));
-  crash_vfs vfs{dir / "cuts", seed};
+// The events of one request: "r<request>-e<index>", padded so that commits span pages.
+std::vector<core::new_event> events_of(int request) {
+  std::vector<core::new_event> events;
+  for (int e = 0; e < events_per_request; ++e)
+    events.push_back({event_id(request, e), "power_loss",
+                      R"({"padding":")" + std::string(200, 'x') + R"("})", std::nullopt,
+                      1'700'000'000'000'000 + request});
+  return events;
+}
 
-  const auto store =
-      storage::open_event_store(storage::sqlite_config{(dir / "events.db").string(), 2});
-  ack_log acks;
-  failure_log failures;
-  std::map<power_cut_mode, int> cuts_by_mode;
-  vfs.on_power_cut([&](const power_cut& cut) {
-    ++cuts_by_mode[cut.mode];
-    const auto problem = check_store_image(cut.folder / "events.db", acks.snapshot());
-    if (!problem.empty()) failures.add(cut, problem);
-  });
-  // Random points in the write stream, and right before and after every second sync.
-  vfs.schedule(0.01, 2);
-
-  std::vector<std::thread> writers;
-  for (int t = 0; t < writer_threads; ++t) {
-    writers.emplace_back([&, t] {
-      for (int i = 0; i < requests_per_thread; ++i) {
-        const int request = t * requests_per_thread + i;
-        std::vector<core::new_event> events;
-        for (int e = 0; e < events_per_request; ++e)
-          events.push_back({event_id(request, e), "power_loss",
-                            R"({"padding":")" + std::string(200, 'x') + R"("})", std::nullopt,
-                            1'700'000'000'000'000 + request});
-        if (store->insert(events)) acks.add(request);
-      }
+// The SQLite store over a VFS that cuts the power; after every cut, the surviving image must
+// hold every request acknowledged so far, whole. `scenario` sends the requests of
+// `writer_threads` clients at once: `send(events)` says whether a request was acknowledged.
+class store_under_power_cuts {
+ public:
+  explicit store_under_power_cuts(std::string_view name)
+      : dir_{name}, cuts_{make_folder(dir_ / "cuts")}, vfs_{cuts_, seed_} {
+    store_ = storage::open_event_store(storage::sqlite_config{(dir_ / "events.db").string(), 2});
+    vfs_.on_power_cut([this](const power_cut& cut) {
+      ++cuts_by_mode_[cut.mode];
+      const auto problem = check_store_image(cut.folder / "events.db", acks_.snapshot());
+      if (!problem.empty()) failures_.add(cut, problem);
     });
   }
-  for (auto& w : writers) w.join();
-  vfs.stop();
 
-  EXPECT_EQ(acks.snapshot().size(), std::size_t{writer_threads * requests_per_thread})
+  storage::event_store& store() { return *store_; }
+  crash_vfs& vfs() { return vfs_; }
+  unsigned seed() const { return seed_; }
+  int cuts(power_cut_mode mode) { return cuts_by_mode_[mode]; }
+
+  template <class Send>
+  void send_requests(Send send) {
+    std::vector<std::thread> clients;
+    for (int t = 0; t < writer_threads; ++t)
+      clients.emplace_back([&, t] {
+        for (int i = 0; i < requests_per_thread; ++i) {
+          const int request = t * requests_per_thread + i;
+          if (send(events_of(request))) acks_.add(request);
+        }
+      });
+    for (auto& c : clients) c.join();
+  }
+
+  std::size_t acknowledged() const { return acks_.snapshot().size(); }
+  void report() const { failures_.report(vfs_.power_cuts()); }
+
+ private:
+  static std::filesystem::path make_folder(const std::filesystem::path& path) {
+    std::filesystem::create_directories(path);
+    return path;
+  }
+
+  temp_dir dir_;
+  std::filesystem::path cuts_;
+  unsigned seed_ = std::random_device{}();
+  crash_vfs vfs_;
+  std::unique_ptr<storage::event_store> store_;
+  ack_log acks_;
+  failure_log failures_;
+  std::map<power_cut_mode, int> cuts_by_mode_;  // written by the cut callback only
+};
+
+TEST(PowerLossTest, AcknowledgedRequestsSurviveEveryPowerCutWhole) {
+  store_under_power_cuts run{"evs-power-loss"};
+  SCOPED_TRACE("seed " + std::to_string(run.seed()));
+  // Random points in the write stream, and right before and after every second sync.
+  run.vfs().schedule(0.01, 2);
+  run.send_requests(
+      [&](std::vector<core::new_event> events) { return run.store().insert(events).has_value(); });
+  run.vfs().stop();
+
+  EXPECT_EQ(run.acknowledged(), std::size_t{writer_threads * requests_per_thread})
       << "every insert succeeds while the power stays on";
-  EXPECT_GE(vfs.power_cuts(), minimum_cuts);
-  EXPECT_GT(cuts_by_mode[power_cut_mode::drop_unsynced], 0);
-  EXPECT_GT(cuts_by_mode[power_cut_mode::torn_unsynced], 0);
+  EXPECT_GE(run.vfs().power_cuts(), minimum_cuts);
+  EXPECT_GT(run.cuts(power_cut_mode::drop_unsynced), 0);
+  EXPECT_GT(run.cuts(power_cut_mode::torn_unsynced), 0);
   std::printf("%llu power cuts (%d dropping unsynced writes, %d tearing them) over %llu syncs\n",
-              static_cast<unsigned long long>(vfs.power_cuts()),
-              cuts_by_mode[power_cut_mode::drop_unsynced],
-              cuts_by_mode[power_cut_mode::torn_unsynced],
-              static_cast<unsigned long long>(vfs.syncs()));
-  failures.report(vfs.power_cuts());
+              static_cast<unsigned long long>(run.vfs().power_cuts()),
+              run.cuts(power_cut_mode::drop_unsynced), run.cuts(power_cut_mode::torn_unsynced),
+              static_cast<unsigned long long>(run.vfs().syncs()));
+  run.report();
 }
 
 // The consumer's own commit path: requests through the batch writer, which merges them into
 // group commits and completes each one after its group's commit. An acknowledgement (the
 // completion with a success) must mean on disk, through every power cut.
 TEST(PowerLossTest, BatchWriterAcknowledgesOnlyWhatIsSynced) {
-  const temp_dir dir{"evs-power-loss-pipeline"};
-  std::filesystem::create_directories(dir / "cuts");
-  const auto seed = std::random_device{}();
-  SCOPED_TRACE("seed " + std::to_string(seed));
-  crash_vfs vfs{dir / "cuts", seed};
-
-  const auto store =
-      storage::open_event_store(storage::sqlite_config{(dir / "events.db").string(), 2});
-  ack_log acks;
-  failure_log failures;
-  vfs.on_power_cut([&](const power_cut& cut) {
-    const auto problem = check_store_image(cut.folder / "events.db", acks.snapshot());
-    if (!problem.empty()) failures.add(cut, problem);
-  });
+  store_under_power_cuts run{"evs-power-loss-batches"};
+  SCOPED_TRACE("seed " + std::to_string(run.seed()));
   // Group commits make fewer syncs than the direct inserts above: cut around every one.
-  vfs.schedule(0.02, 1);
-
-  consumer::batch_writer writer{*store, {}};
-  std::vector<std::thread> clients;
-  for (int t = 0; t < writer_threads; ++t) {
-    clients.emplace_back([&, t] {
-      for (int i = 0; i < requests_per_thread; ++i) {
-        const int request = t * requests_per_thread + i;
-        std::vector<core::new_event> events;
-        for (int e = 0; e < events_per_request; ++e)
-          events.push_back({event_id(request, e), "power_loss",
-                            R"({"padding":")" + std::string(200, 'x') + R"("})", std::nullopt,
-                            1'700'000'000'000'000 + request});
-        std::promise<bool> stored;
-        auto done = stored.get_future();
-        const auto queued =
-            writer.submit(std::move(events), [&stored](result<storage::insert_outcome> outcome,
-                                                       std::vector<core::new_event> /*events*/) {
-              stored.set_value(outcome.has_value());
-            });
-        if (queued && done.get()) acks.add(request);
-      }
-    });
-  }
-  for (auto& c : clients) c.join();
+  run.vfs().schedule(0.02, 1);
+  consumer::batch_writer writer{run.store(), {}};
+  run.send_requests([&](std::vector<core::new_event> events) {
+    std::promise<bool> stored;
+    auto done = stored.get_future();
+    const auto queued =
+        writer.submit(std::move(events), [&stored](result<storage::insert_outcome> outcome,
+                                                   std::vector<core::new_event> /*events*/) {
+          stored.set_value(outcome.has_value());
+        });
+    return queued && done.get();
+  });
   writer.stop();
-  vfs.stop();
+  run.vfs().stop();
 
-  EXPECT_EQ(acks.snapshot().size(), std::size_t{writer_threads * requests_per_thread})
+  EXPECT_EQ(run.acknowledged(), std::size_t{writer_threads * requests_per_thread})
       << "every request is acknowledged while the power stays on";
   // A slow machine merges more requests per commit, so there are fewer syncs to cut around.
-  EXPECT_GE(vfs.power_cuts(), minimum_cuts / 2);
+  EXPECT_GE(run.vfs().power_cuts(), minimum_cuts / 2);
   std::printf("%llu power cuts over %llu syncs of group commits\n",
-              static_cast<unsigned long long>(vfs.power_cuts()),
-              static_cast<unsigned long long>(vfs.syncs()));
-  failures.report(vfs.power_cuts());
+              static_cast<unsigned long long>(run.vfs().power_cuts()),
+              static_cast<unsigned long long>(run.vfs().syncs()));
+  run.report();
 }
 
 // The propagator's promise: an event it generated and logged (append returned) is sent until a
