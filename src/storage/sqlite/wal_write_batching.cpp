@@ -3,7 +3,9 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <cstring>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <new>
 #include <stdexcept>
@@ -17,8 +19,46 @@ namespace {
 // 128 KiB or more); a commit of a few dozen pages fits.
 constexpr std::size_t max_pending_bytes = 64 * 1024;
 
-sqlite3_vfs* base_vfs = nullptr;
 std::atomic<std::uint64_t> gathered{0};
+
+// One batching layer per VFS it was put over: the default VFS when a store asked for one. A
+// process uses one default VFS all its life, but a test may make its own VFS the default for a
+// while (tests/support/crash_vfs); a layer over a VFS that is gone is never used again.
+struct layer {
+  sqlite3_vfs vfs;
+  sqlite3_vfs* base;
+  sqlite3_vfs base_as_seen;  // what `base` held: a VFS made later at the same address differs
+  std::string name;
+};
+
+// The base's fields as a layer copies them (the list link aside).
+sqlite3_vfs as_seen(const sqlite3_vfs& base) {
+  sqlite3_vfs copy = base;
+  copy.pNext = nullptr;
+  return copy;
+}
+
+bool same_vfs(const sqlite3_vfs& a, const sqlite3_vfs& b) {
+  return std::memcmp(&a, &b, sizeof(sqlite3_vfs)) == 0;
+}
+
+struct layers {
+  std::mutex mutex;
+  std::vector<std::unique_ptr<layer>> all;
+};
+
+layers& known_layers() {
+  static layers instance;
+  return instance;
+}
+
+sqlite3_vfs* base_of(sqlite3_vfs* vfs) {
+  auto& known = known_layers();
+  const std::lock_guard lock{known.mutex};
+  for (const auto& l : known.all)
+    if (&l->vfs == vfs) return l->base;  // the base of the layer SQLite opens through
+  return nullptr;
+}
 
 // SQLite allocates sqlite3_vfs::szOsFile bytes per open file: this struct, then the base
 // VFS's own file object right after it.
@@ -167,7 +207,9 @@ void register_open_file(batching_file& file, sqlite3_filename name, int flags) {
   }
 }
 
-int x_open(sqlite3_vfs* /*vfs*/, sqlite3_filename name, sqlite3_file* f, int flags, int* out) {
+int x_open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* f, int flags, int* out) {
+  sqlite3_vfs* base_vfs = base_of(vfs);
+  if (base_vfs == nullptr) return SQLITE_CANTOPEN;
   auto* file = new (f) batching_file{};
   file->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(f) + sizeof(batching_file));
   const int rc = base_vfs->xOpen(base_vfs, name, file->real, flags, out);
@@ -186,15 +228,37 @@ int x_open(sqlite3_vfs* /*vfs*/, sqlite3_filename name, sqlite3_file* f, int fla
   return SQLITE_OK;
 }
 
-sqlite3_vfs make_vfs() {
-  base_vfs = sqlite3_vfs_find(nullptr);
-  if (base_vfs == nullptr) throw std::runtime_error("SQLite has no default VFS");
-  sqlite3_vfs vfs = *base_vfs;
-  vfs.pNext = nullptr;
-  vfs.zName = "evs-wal-write-batching";
-  vfs.szOsFile = static_cast<int>(sizeof(batching_file)) + base_vfs->szOsFile;
-  vfs.xOpen = x_open;
-  return vfs;
+// Registers (once per base) a batching layer over `base`; returns its name.
+const char* layer_over(sqlite3_vfs* base) {
+  auto& known = known_layers();
+  const std::lock_guard lock{known.mutex};
+  // SQLite makes some other VFS the default when the default is unregistered, and that may be
+  // one of these layers: a layer then goes over its base, never over another layer.
+  for (bool unwrapped = true; unwrapped;) {
+    unwrapped = false;
+    for (const auto& l : known.all)
+      if (&l->vfs == base) {
+        base = l->base;
+        unwrapped = true;
+      }
+  }
+  const sqlite3_vfs seen = as_seen(*base);
+  for (const auto& l : known.all)
+    if (l->base == base && same_vfs(l->base_as_seen, seen)) return l->name.c_str();
+  auto added = std::make_unique<layer>();
+  added->base = base;
+  added->base_as_seen = seen;
+  added->name = known.all.empty() ? "evs-wal-write-batching"
+                                  : "evs-wal-write-batching-" + std::to_string(known.all.size());
+  added->vfs = *base;
+  added->vfs.pNext = nullptr;
+  added->vfs.zName = added->name.c_str();
+  added->vfs.szOsFile = static_cast<int>(sizeof(batching_file)) + base->szOsFile;
+  added->vfs.xOpen = x_open;
+  if (sqlite3_vfs_register(&added->vfs, 0) != SQLITE_OK)
+    throw std::runtime_error("cannot register the SQLite VFS");
+  known.all.push_back(std::move(added));
+  return known.all.back()->name.c_str();
 }
 
 }  // namespace
@@ -202,10 +266,9 @@ sqlite3_vfs make_vfs() {
 std::uint64_t wal_writes_gathered() { return gathered.load(std::memory_order_relaxed); }
 
 const char* wal_write_batching_vfs() {
-  static sqlite3_vfs vfs = make_vfs();
-  static const int registered = sqlite3_vfs_register(&vfs, 0);
-  if (registered != SQLITE_OK) throw std::runtime_error("cannot register the SQLite VFS");
-  return vfs.zName;
+  sqlite3_vfs* base = sqlite3_vfs_find(nullptr);
+  if (base == nullptr) throw std::runtime_error("SQLite has no default VFS");
+  return layer_over(base);
 }
 
 }  // namespace evs::storage::sqlite

@@ -11,7 +11,8 @@
 
 namespace evs::storage::sqlite {
 
-// The VFS's name for sqlite3_open_v2, registered on first use (not as the default VFS).
+// The VFS's name for sqlite3_open_v2: a layer over the VFS that is the default at the time of
+// the call, registered (not as the default) the first time it is asked for over that VFS.
 const char* wal_write_batching_vfs();
 
 // How many WAL writes so far joined a pending batch instead of reaching the file alone.

@@ -6,6 +6,7 @@
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <string>
 
@@ -102,6 +103,33 @@ TEST_P(WalWriteBatching, ALargeTransactionSurvivesReopening) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Synchronous, WalWriteBatching, ::testing::Values("FULL", "NORMAL"));
+
+// The layer goes over the default VFS of the moment: a VFS a test makes the default for a while
+// gets a layer of its own, and once it is gone, stores open over the first one again.
+TEST(WalWriteBatchingLayers, FollowTheDefaultVfs) {
+  const std::string first = wal_write_batching_vfs();
+  sqlite3_vfs other = *sqlite3_vfs_find(nullptr);
+  other.pNext = nullptr;
+  other.zName = "evs-test-default";
+  ASSERT_EQ(sqlite3_vfs_register(&other, 1), SQLITE_OK);
+  const std::string second = wal_write_batching_vfs();
+  EXPECT_NE(second, first);
+  EXPECT_EQ(wal_write_batching_vfs(), second) << "one layer per VFS, not one per call";
+  {
+    const test::temp_dir dir{"evs-wal-layers"};
+    connection db{(dir / "t.db").string(), open_mode::read_write_create, second.c_str()};
+    db.set_pragma("journal_mode", "WAL");
+    db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY)");
+    db.exec("INSERT INTO t DEFAULT VALUES");
+    EXPECT_EQ(count_rows(db), 1);
+  }
+  // SQLite then picks a new default as it likes (here: the layer over `other`, which is never
+  // wrapped again); the process's own default comes back as a test's crash VFS leaves.
+  ASSERT_EQ(sqlite3_vfs_unregister(&other), SQLITE_OK);
+  EXPECT_EQ(wal_write_batching_vfs(), second) << "a layer is not put over a layer";
+  ASSERT_EQ(sqlite3_vfs_register(sqlite3_vfs_find("unix"), 1), SQLITE_OK);
+  EXPECT_EQ(wal_write_batching_vfs(), first);
+}
 
 }  // namespace
 }  // namespace evs::storage::sqlite
