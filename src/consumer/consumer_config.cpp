@@ -1,8 +1,8 @@
 #include "consumer/consumer_config.hpp"
 
-#include "consumer/postgres_hosts.hpp"
 #include "jetstream/nats_settings.hpp"
-#include "storage/mariadb/mariadb_url.hpp"
+#include "storage/database_keys.hpp"
+#include "storage/postgres/postgres_hosts.hpp"
 
 #include <stdexcept>
 #include <string_view>
@@ -64,7 +64,9 @@ const runtime::setting_table<config> table = {
         "DB_PORT", "0",
         "database port (0: 5432 for PostgreSQL, 3306 for MySQL); PostgreSQL: one for every "
         "DB_HOSTNAME host or one per host (5432,5433)",
-        [](config& c, const setting_value& v) { c.database.ports = parse_port_list(v.text); }),
+        [](config& c, const setting_value& v) {
+          c.database.ports = storage::parse_port_list(v.text);
+        }),
     text_setting<config>("DB_USER", "", "database user",
                          [](config& c, const setting_value& v) { c.database.user = v.text; }),
     secret_setting<config>("DB_PASSWORD", 0, "database password",
@@ -172,8 +174,8 @@ void finish(consumer_config& c) {
   if (c.admin_port != 0 && c.admin_port == c.server.port)
     throw runtime::config_error("ADMIN_PORT: must differ from PORT (" +
                                 std::to_string(c.server.port) + ")");
-  c.storage = storage_config_from(c.database);
-  check_read_url(c.database.read_url, c.storage);
+  c.storage = storage::storage_config_from(c.database);
+  storage::check_read_url(c.database.read_url, c.storage);
   if (const auto* pg = std::get_if<storage::postgres_config>(&c.storage)) {
     c.writer.writers = pg->write_connections;
     c.writer.parallel_from_events = parallel_commit_events;
@@ -183,53 +185,6 @@ void finish(consumer_config& c) {
     c.writer.parallel_from_events = parallel_commit_events;
   }
   if (c.ingest_jetstream) c.writer.writers = jetstream_writers;
-}
-
-// DB_HOSTNAME may carry the port, as the original service's did: host:port or [v6]:port.
-void split_host_port(std::string_view hostname, storage::mariadb_config& out) {
-  std::string_view port;
-  if (hostname.starts_with('[') && hostname.find(']') != std::string_view::npos) {
-    const auto close = hostname.find(']');
-    out.host = std::string{hostname.substr(1, close - 1)};
-    if (hostname.substr(close + 1).starts_with(':')) port = hostname.substr(close + 2);
-  } else if (const auto colon = hostname.find(':');
-             colon != std::string_view::npos &&
-             hostname.find(':', colon + 1) == std::string_view::npos) {
-    out.host = std::string{hostname.substr(0, colon)};
-    port = hostname.substr(colon + 1);
-  } else {
-    out.host = std::string{hostname};
-  }
-  if (port.empty()) return;
-  out.port = static_cast<std::uint16_t>(
-      runtime::parse_integer("DB_HOSTNAME (its port)", std::string{port}, 1, 65535));
-}
-
-storage::mariadb_config mariadb_from_keys(const database_keys& db) {
-  storage::mariadb_config mariadb;
-  if (!db.url.empty()) {
-    try {
-      mariadb = storage::mariadb::mariadb_from_url(db.url);
-    } catch (const std::invalid_argument& e) {
-      throw runtime::config_error(std::string{"DATABASE_URL: "} + e.what());
-    }
-    mariadb.setting = "DATABASE_URL";
-  } else {
-    if (db.ports.size() > 1)
-      throw runtime::config_error(
-          "DB_PORT: several ports are for PostgreSQL hosts; MariaDB "
-          "takes one");
-    if (!db.ports.empty()) mariadb.port = db.ports.front();
-    split_host_port(db.hostname, mariadb);
-    mariadb.user = db.user;
-    mariadb.password = db.password;
-    mariadb.database = db.dataset;
-    mariadb.setting = "DB_HOSTNAME";
-  }
-  mariadb.write_connections = db.write_connections;
-  mariadb.read_connections = db.read_connections;
-  mariadb.timeout = db.timeout;
-  return mariadb;
 }
 
 }  // namespace
@@ -244,48 +199,6 @@ consumer_config default_consumer_config() {
 }
 
 void declare_consumer_settings(runtime::settings& s) { runtime::declare(s, all_settings); }
-
-storage::storage_config storage_config_from(const database_keys& db) {
-  if (!db.url.empty()) {
-    constexpr std::string_view sqlite_prefix = "sqlite:///";
-    if (db.url.starts_with(sqlite_prefix)) {
-      const auto path = db.url.substr(sqlite_prefix.size());
-      if (path.empty()) throw runtime::config_error("DATABASE_URL: sqlite:/// needs a file path");
-      return storage::sqlite_config{path, db.read_connections};
-    }
-    if (db.url.starts_with("postgresql://") || db.url.starts_with("postgres://")) {
-      auto pg = storage::postgres_from_url(db.url);
-      // Before the URL, so that a target_session_attrs in the URL itself still wins.
-      if (url_has_several_hosts(db.url))
-        pg.params.insert(pg.params.begin(), {"target_session_attrs", "read-write"});
-      pg.read_url = db.read_url;
-      pg.write_connections = db.write_connections;
-      pg.read_connections = db.read_connections;
-      pg.timeout = db.timeout;
-      pg.setting = "DATABASE_URL";
-      return pg;
-    }
-    if (storage::mariadb::is_mariadb_url(db.url)) return mariadb_from_keys(db);
-    throw runtime::config_error(
-        "DATABASE_URL: must start with postgresql://, mysql://, mariadb:// or sqlite:///");
-  }
-  if (!db.hostname.empty() && db.driver != "postgresql") return mariadb_from_keys(db);
-  if (!db.hostname.empty()) {
-    storage::postgres_config pg;
-    pg.params =
-        host_params(db.hostname, db.ports.empty() ? std::vector<std::uint16_t>{5432} : db.ports);
-    pg.read_url = db.read_url;
-    if (!db.user.empty()) pg.params.push_back({"user", db.user});
-    if (!db.password.empty()) pg.params.push_back({"password", db.password});
-    if (!db.dataset.empty()) pg.params.push_back({"dbname", db.dataset});
-    pg.write_connections = db.write_connections;
-    pg.read_connections = db.read_connections;
-    pg.timeout = db.timeout;
-    pg.setting = "DB_HOSTNAME";
-    return pg;
-  }
-  return storage::sqlite_config{db.sqlite_path, db.read_connections};
-}
 
 consumer_config read_consumer_config(const runtime::settings& s) {
   // The one key without a default says so first, before any range check.

@@ -7,6 +7,7 @@
 #include "runtime/log.hpp"
 #include "runtime/setting_table.hpp"
 #include "server/server_config.hpp"
+#include "storage/database_keys.hpp"
 #include "storage/storage_config.hpp"
 
 #include <chrono>
@@ -16,27 +17,10 @@
 
 namespace evs::consumer {
 
-// The storage keys as given; read_consumer_config decides from them which store to use.
-struct database_keys {
-  std::string url;       // DATABASE_URL
-  std::string read_url;  // DB_READ_URL
-  std::string driver;    // DB_DRIVER: postgresql, mysql or mariadb
-  std::string hostname;
-  // DB_PORT: one for every host, or one per host; empty: the driver's default
-  std::vector<std::uint16_t> ports;
-  std::string user;
-  std::string password;
-  std::string dataset;
-  std::string sqlite_path;  // DB_PATH
-  std::size_t write_connections{};
-  std::size_t read_connections{};
-  std::chrono::seconds timeout{};  // DB_TIMEOUT_SECONDS
-};
-
 struct consumer_config {
   server::server_config server;
   storage::storage_config storage;
-  database_keys database;
+  storage::database_keys database;
   core::validation_limits limits;
   batch_writer_config writer;
   std::string secret_key;
@@ -63,8 +47,5 @@ void declare_consumer_settings(runtime::settings& s);
 
 // Reads and validates them; throws runtime::config_error naming the key.
 consumer_config read_consumer_config(const runtime::settings& s);
-
-// DATABASE_URL / DB_HOSTNAME & co / DB_PATH -> which store, with what.
-storage::storage_config storage_config_from(const database_keys& db);
 
 }  // namespace evs::consumer

@@ -1,8 +1,8 @@
 #include "loader/loader_config.hpp"
 
-#include "consumer/consumer_config.hpp"
 #include "jetstream/nats_settings.hpp"
 #include "propagator/metrics_listener_settings.hpp"
+#include "storage/database_keys.hpp"
 
 namespace evs::loader {
 namespace {
@@ -85,13 +85,13 @@ loader_config read_loader_config(const runtime::settings& s) {
   loader_config c;
   runtime::read(s, table, c);
   // The consumer's reading of the database keys, so both programs open the same store.
-  consumer::database_keys db;
+  storage::database_keys db;
   db.url = c.database_url;
   db.sqlite_path = c.sqlite_path;
   db.write_connections = 1;
   db.read_connections = 1;
   db.timeout = c.db_timeout;
-  c.storage = consumer::storage_config_from(db);
+  c.storage = storage::storage_config_from(db);
   return c;
 }
 

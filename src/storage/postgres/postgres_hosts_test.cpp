@@ -1,4 +1,4 @@
-#include "consumer/postgres_hosts.hpp"
+#include "storage/postgres/postgres_hosts.hpp"
 
 #include "runtime/settings.hpp"
 
@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-namespace evs::consumer {
+namespace evs::storage {
 namespace {
 
-std::map<std::string, std::string> as_map(const std::vector<storage::connection_param>& params) {
+std::map<std::string, std::string> as_map(const std::vector<connection_param>& params) {
   std::map<std::string, std::string> out;
   for (const auto& p : params) out[p.keyword] = p.value;
   return out;
@@ -75,4 +75,4 @@ TEST(PostgresHosts, UrlsWithSeveralHostsAreRecognised) {
 }
 
 }  // namespace
-}  // namespace evs::consumer
+}  // namespace evs::storage

@@ -1,4 +1,4 @@
-#include "consumer/postgres_hosts.hpp"
+#include "storage/postgres/postgres_hosts.hpp"
 
 #include "runtime/settings.hpp"
 
@@ -7,7 +7,7 @@
 #include <type_traits>
 #include <variant>
 
-namespace evs::consumer {
+namespace evs::storage {
 namespace {
 
 std::string_view trimmed(std::string_view text) {
@@ -68,14 +68,14 @@ std::vector<std::uint16_t> parse_port_list(std::string_view ports) {
   return parsed;
 }
 
-std::vector<storage::connection_param> host_params(std::string_view hosts,
-                                                   const std::vector<std::uint16_t>& ports) {
+std::vector<connection_param> host_params(std::string_view hosts,
+                                          const std::vector<std::uint16_t>& ports) {
   const auto names = split_host_list(hosts);
   if (ports.size() != 1 && ports.size() != names.size())
     throw runtime::config_error("DB_PORT: " + std::to_string(ports.size()) + " ports for " +
                                 std::to_string(names.size()) +
                                 " DB_HOSTNAME hosts; give one port for all, or one per host");
-  std::vector<storage::connection_param> params{{"host", joined(names)}, {"port", joined(ports)}};
+  std::vector<connection_param> params{{"host", joined(names)}, {"port", joined(ports)}};
   if (names.size() > 1) params.push_back({"target_session_attrs", "read-write"});
   return params;
 }
@@ -91,13 +91,13 @@ bool url_has_several_hosts(std::string_view url) {
   return authority.find(',') != std::string_view::npos;
 }
 
-void check_read_url(const std::string& read_url, const storage::storage_config& storage) {
+void check_read_url(const std::string& read_url, const storage_config& chosen) {
   if (read_url.empty()) return;
-  if (!std::holds_alternative<storage::postgres_config>(storage))
+  if (!std::holds_alternative<postgres_config>(chosen))
     throw runtime::config_error(
         "DB_READ_URL: a standby for reads needs PostgreSQL (DATABASE_URL or DB_HOSTNAME)");
   if (!read_url.starts_with("postgresql://") && !read_url.starts_with("postgres://"))
     throw runtime::config_error("DB_READ_URL: must start with postgresql://");
 }
 
-}  // namespace evs::consumer
+}  // namespace evs::storage
