@@ -104,7 +104,7 @@ result<T> mariadb_event_store::run(connection_pool& pool, std::string_view opera
       auto lease = pool.acquire();
       reused = !lease.fresh();
       result<T> outcome = body(*lease);
-      if (outcome || outcome.error() != errc::storage_unavailable) report_success();
+      if (outcome || outcome.error() != errc::storage_unavailable) report_success(pool);
       return outcome;
     } catch (const mariadb_error& e) {
       // Safe retries only: a read on a connection that died while idle in the pool, or a
@@ -114,7 +114,7 @@ result<T> mariadb_event_store::run(connection_pool& pool, std::string_view opera
           ((policy == retry::stale_connection && reused && e.connection_lost() && !e.timed_out()) ||
            (policy == retry::lost_race && e.lost_race()));
       if (again) continue;
-      report(operation, e);
+      report(pool, operation, e);
       return make_error_code(e.transient() ? errc::storage_unavailable : errc::storage_failure);
     } catch (const std::exception& e) {
       log::error("MariaDB call failed",
@@ -124,20 +124,22 @@ result<T> mariadb_event_store::run(connection_pool& pool, std::string_view opera
   }
 }
 
-void mariadb_event_store::report(std::string_view operation, const mariadb_error& error) {
+void mariadb_event_store::report(connection_pool& pool, std::string_view operation,
+                                 const mariadb_error& error) {
   if (!error.transient()) {
     log::error("MariaDB call failed", {{"operation", std::string{operation}},
+                                       {"pool", pool.role()},
                                        {"code", std::to_string(error.code())},
                                        {"error", error.what()}});
-  } else if (!degraded_.exchange(true)) {
-    log::warn("MariaDB unavailable; calls fail until it is back",
-              {{"operation", std::string{operation}}, {"error", error.what()}});
+  } else if (pool.mark_unavailable()) {
+    log::warn(
+        "MariaDB unavailable; calls fail until it is back",
+        {{"operation", std::string{operation}}, {"pool", pool.role()}, {"error", error.what()}});
   }
 }
 
-void mariadb_event_store::report_success() noexcept {
-  if (degraded_.load(std::memory_order_relaxed) && degraded_.exchange(false))
-    log::info("MariaDB available again");
+void mariadb_event_store::report_success(connection_pool& pool) noexcept {
+  if (pool.mark_available()) log::info("MariaDB available again", {{"pool", pool.role()}});
 }
 
 result<insert_outcome> mariadb_event_store::insert(std::span<const core::new_event> events) {
@@ -227,7 +229,7 @@ result<void> mariadb_event_store::ping() {
     // A replica, or a server set read-only, is reachable but cannot take events.
     auto rows = db.query("SELECT @@global.read_only OR @@global.innodb_read_only");
     if (!rows.next() || rows.int64(0) != 0) {
-      if (!degraded_.exchange(true)) log::warn("MariaDB is read-only; writes are refused");
+      if (writers_.mark_unavailable()) log::warn("MariaDB is read-only; writes are refused");
       return make_error_code(errc::storage_unavailable);
     }
     return {};

@@ -6,7 +6,6 @@
 #include "storage/mariadb/mariadb_pool.hpp"
 #include "storage/storage_config.hpp"
 
-#include <atomic>
 #include <string_view>
 
 namespace evs::storage::mariadb {
@@ -33,13 +32,14 @@ class mariadb_event_store final : public event_store {
   // Runs body(connection&) -> result<T> on a pooled connection and maps mariadb_error to errc.
   template <class T, class Body>
   result<T> run(connection_pool& pool, std::string_view operation, retry policy, Body&& body);
-  void report(std::string_view operation, const mariadb_error& error);
-  void report_success() noexcept;
+  // An outage is logged once per pool, when it starts and when it ends (the pool keeps the
+  // state, as for PostgreSQL).
+  static void report(connection_pool& pool, std::string_view operation, const mariadb_error& error);
+  static void report_success(connection_pool& pool) noexcept;
 
   connection_pool writers_;
   connection_pool readers_;
   dialect dialect_ = dialect::native;  // the database's, as its schema records it
-  std::atomic<bool> degraded_{false};  // log an outage once, not once per call
 };
 
 }  // namespace evs::storage::mariadb
