@@ -63,10 +63,15 @@ bool batch_writer::running() const {
 void batch_writer::writer_loop() {
   std::vector<pending> group;
   std::vector<core::new_event> scratch;
+  bool committed = false;  // this writer's last commit has ended but still counts as under way
   for (;;) {
     bool more = false;
     {
       std::unique_lock lock{mutex_};
+      // What queued up during the last commit is this writer's next group (its connection and
+      // caches are warm): no other writer was woken for it.
+      if (committed) --commits_under_way_;
+      committed = false;
       work_available_.wait(lock, [this] { return (stopping_ && queue_.empty()) || group_ready(); });
       if (queue_.empty()) return;  // stopping, and everything queued is committed
       // Take whole requests: a request is never split across transactions.
@@ -85,10 +90,7 @@ void batch_writer::writer_loop() {
     if (more) work_available_.notify_one();
     commit(group, scratch);
     group.clear();
-    // What queued up during this commit is this writer's next group (its connection and
-    // caches are warm): no other writer is woken for it.
-    const std::lock_guard lock{mutex_};
-    --commits_under_way_;
+    committed = true;
   }
 }
 
