@@ -14,12 +14,14 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/system/error_code.hpp>
 
 #include <array>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <span>
 
 namespace {
 
@@ -128,23 +130,36 @@ asio::awaitable<void> drain(tcp::socket& client) {
   }
 }
 
+// Sends the input whole, then end of stream: the session sees every byte and then the client
+// leave. Asynchronous, like every socket call here: libFuzzer's watchdog is a periodic SIGALRM,
+// and a blocking connect or send it interrupts fails with EINTR, where the reactor retries.
+asio::awaitable<void> send_and_drain(tcp::socket& client, std::span<const std::uint8_t> input) {
+  auto [ec, n] = co_await asio::async_write(client, asio::buffer(input.data(), input.size()),
+                                            asio::as_tuple(asio::use_awaitable));
+  if (!ec) client.shutdown(tcp::socket::shutdown_send, ec);
+  co_await drain(client);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static in_process_consumer c;
   tcp::socket client{c.ioc};
-  client.connect(c.acceptor.local_endpoint());
   tcp::socket server{c.ioc};
-  c.acceptor.accept(server);
-  // Sent whole, then end of stream: the session sees every byte and then the client leave.
-  asio::write(client, asio::buffer(data, size));
-  client.shutdown(tcp::socket::shutdown_send);
+  boost::system::error_code connected;
+  boost::system::error_code accepted;
+  client.async_connect(c.acceptor.local_endpoint(),
+                       [&](const boost::system::error_code& ec) { connected = ec; });
+  c.acceptor.async_accept(server, [&](const boost::system::error_code& ec) { accepted = ec; });
+  c.ioc.restart();
+  c.ioc.run();
+  if (connected || accepted) std::abort();  // loopback set-up failing is the harness's bug
 
   asio::co_spawn(c.ioc, server::run_session(std::move(server), c.config, c.api, c.registry),
                  [](const std::exception_ptr& e) {
                    if (e) std::abort();  // a session never lets an exception out
                  });
-  asio::co_spawn(c.ioc, drain(client), asio::detached);
+  asio::co_spawn(c.ioc, send_and_drain(client, {data, size}), asio::detached);
   c.ioc.restart();
   c.ioc.run();
   return 0;
