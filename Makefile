@@ -112,7 +112,7 @@ endef
 help:
 	@echo "make install         install every Debian and npm package needed, and MySQL (idempotent; log in build/)"
 	@echo "make run             build, then run consumer + propagator on SQLite (Ctrl-C stops)"
-	@echo "make test            install, build, start throwaway PostgreSQL, MariaDB and NATS, run every test"
+	@echo "make test            install, build, start throwaway PostgreSQL, MariaDB, MySQL, NATS; run every test"
 	@echo "make test-asan       the same suite under AddressSanitizer + UBSan"
 	@echo "make test-tsan       unit and consumer integration tests under ThreadSanitizer"
 	@echo "make fuzz            each libFuzzer target for FUZZ_SECONDS (default 60)"
@@ -137,9 +137,9 @@ install-run:
 build: install-run
 	$(call build_preset,release,-DEVS_BUILD_BENCH=OFF,--target $(APPS))
 
-# The throwaway servers the tests and benchmarks run against: PostgreSQL, MariaDB and a
+# The throwaway servers the tests and benchmarks run against: PostgreSQL, MariaDB, MySQL and a
 # three-node NATS JetStream cluster, each started before the command and removed after it.
-WITH_SERVERS := scripts/with-postgres scripts/with-mariadb scripts/with-nats
+WITH_SERVERS := scripts/with-postgres scripts/with-mariadb scripts/with-mysql scripts/with-nats
 
 # CI's suite: warnings are errors, the throwaway servers for the tests that need them.
 test: install
