@@ -77,6 +77,19 @@ define install_web
 	echo "$$lock $(1)" > $(WEB_STAMP)
 endef
 
+# MySQL for the tests: Debian 12 ships none, so scripts/install-mysql fetches Debian unstable's
+# into /opt/evs-mysql (EVS_MYSQL_PREFIX), with its own C library, apart from the system. Skipped
+# when it is there already, or when EVS_MYSQL_BIN points to the mysqld of a MySQL you have.
+define install_mysql
+@prefix=$${EVS_MYSQL_PREFIX:-/opt/evs-mysql}; \
+	[ -z "$$EVS_MYSQL_BIN" ] && [ ! -s "$$prefix/version" ] || exit 0; \
+	mkdir -p $(dir $(INSTALL_LOG)); \
+	echo "installing MySQL from Debian unstable into $$prefix (output: $(INSTALL_LOG))" >&2; \
+	if ! scripts/install-mysql >> $(INSTALL_LOG) 2>&1; then \
+	  echo "installing MySQL failed; the end of $(INSTALL_LOG):" >&2; tail -n 25 $(INSTALL_LOG) >&2; exit 1; \
+	fi
+endef
+
 # $(call build_preset,PRESET,CONFIGURE_ARGS,BUILD_ARGS): configures and builds with the whole
 # output in build/PRESET.log; the terminal shows ninja's [n/N] progress, and on failure the
 # compiler's messages. All on stderr, so that `TOKEN=$(make token)` gets the token alone.
@@ -97,9 +110,9 @@ endef
         format format-check tidy clean
 
 help:
-	@echo "make install         install every Debian and npm package needed (idempotent; log in build/)"
+	@echo "make install         install every Debian and npm package needed, and MySQL (idempotent; log in build/)"
 	@echo "make run             build, then run consumer + propagator on SQLite (Ctrl-C stops)"
-	@echo "make test            install, build, start throwaway PostgreSQL, MariaDB and NATS, run every test"
+	@echo "make test            install, build, start throwaway PostgreSQL, MariaDB, MySQL, NATS; run every test"
 	@echo "make test-asan       the same suite under AddressSanitizer + UBSan"
 	@echo "make test-tsan       unit and consumer integration tests under ThreadSanitizer"
 	@echo "make fuzz            each libFuzzer target for FUZZ_SECONDS (default 60)"
@@ -113,6 +126,7 @@ help:
 install:
 	$(call install_packages,$(RUN_PACKAGES) $(TEST_PACKAGES))
 	$(call install_web,full)
+	$(call install_mysql)
 
 # Only what building and running need: `make run` on a fresh machine.
 install-run:
@@ -123,9 +137,9 @@ install-run:
 build: install-run
 	$(call build_preset,release,-DEVS_BUILD_BENCH=OFF,--target $(APPS))
 
-# The throwaway servers the tests and benchmarks run against: PostgreSQL, MariaDB and a
+# The throwaway servers the tests and benchmarks run against: PostgreSQL, MariaDB, MySQL and a
 # three-node NATS JetStream cluster, each started before the command and removed after it.
-WITH_SERVERS := scripts/with-postgres scripts/with-mariadb scripts/with-nats
+WITH_SERVERS := scripts/with-postgres scripts/with-mariadb scripts/with-mysql scripts/with-nats
 
 # CI's suite: warnings are errors, the throwaway servers for the tests that need them.
 test: install

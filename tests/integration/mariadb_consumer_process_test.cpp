@@ -1,9 +1,9 @@
-// The real event-consumer binary on MariaDB: the server stopped (or killed) under concurrent
-// HTTP load and started again (503s with Retry-After meanwhile, /api/ready 503, writes succeed
-// again without restarting the consumer, nothing acknowledged lost), a server that answers
-// nothing (503 within DB_TIMEOUT_SECONDS), kill -9 of the consumer under load and a restart on
-// the same database, and start-up with a wrong password or an unknown database (exit code 2,
-// one line naming the setting, the server's own words).
+// The real event-consumer binary on MariaDB (or MySQL, see on_mysql): the server stopped (or
+// killed) under concurrent HTTP load and started again (503s with Retry-After meanwhile, /api/ready
+// 503, writes succeed again without restarting the consumer, nothing acknowledged lost), a server
+// that answers nothing (503 within DB_TIMEOUT_SECONDS), kill -9 of the consumer under load and a
+// restart on the same database, and start-up with a wrong password or an unknown database (exit
+// code 2, one line naming the setting, the server's own words).
 #include "http_writers.hpp"
 #include "support/backends.hpp"
 #include "support/consumer_process.hpp"
@@ -20,6 +20,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace evs::test {
@@ -27,10 +28,23 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// The server under test: MariaDB (scripts/with-mariadb), or MySQL when EVS_TEST_SERVER=mysql
+// (scripts/with-mysql; ctest's mysql_consumer_process). One store serves both.
+bool on_mysql() {
+  const char* server = std::getenv("EVS_TEST_SERVER");
+  return server != nullptr && std::string_view{server} == "mysql";
+}
+
+// The variable of scripts/with-mariadb or with-mysql that ends in `what` (URL, CTL).
+std::string server_env(const std::string& what) {
+  return required_env(((on_mysql() ? "EVS_TEST_MYSQL_" : "EVS_TEST_MARIADB_") + what).c_str());
+}
+
 backend mariadb_backend() {
+  const std::string_view name = on_mysql() ? "mysql" : "mariadb";
   for (auto& b : all_backends())
-    if (b.name == "mariadb") return b;
-  throw std::runtime_error("no mariadb backend");
+    if (b.name == name) return b;
+  throw std::runtime_error("no " + std::string{name} + " backend");
 }
 
 // mysql://user:password@127.0.0.1:port/database of a test database.
@@ -43,9 +57,10 @@ std::string url_of(const test_database& db) {
   return url_of(c, c.password);
 }
 
-// `$EVS_TEST_MARIADB_CTL action` (scripts/with-mariadb): stop, start, kill, freeze, thaw.
+// `$EVS_TEST_MARIADB_CTL action` (scripts/with-mariadb; EVS_TEST_MYSQL_CTL on MySQL): stop,
+// start, kill, freeze, thaw.
 void server(const std::string& action) {
-  const std::string command = required_env("EVS_TEST_MARIADB_CTL") + " " + action;
+  const std::string command = server_env("CTL") + " " + action;
   if (std::system(command.c_str()) != 0) throw std::runtime_error(command + " failed");
 }
 
@@ -285,8 +300,7 @@ class MariadbStartup : public ::testing::Test {
   }
 
   static constexpr const char* wrong_password = "not-the-password-9f3b";
-  const storage::mariadb_config config_ =
-      storage::mariadb::mariadb_from_url(required_env("EVS_TEST_MARIADB_URL"));
+  const storage::mariadb_config config_ = storage::mariadb::mariadb_from_url(server_env("URL"));
   temp_dir dir_{"evs-mariadb-startup"};
   std::chrono::steady_clock::duration elapsed_{};
 };

@@ -37,7 +37,8 @@ add_test(NAME consumer_api.mariadb_portable COMMAND consumer_api_test --gtest_fi
 add_test(NAME mariadb_portable_consumers COMMAND two_consumers_test --gtest_filter=*/mariadb_portable)
 evs_integration_executable(mariadb_dialect_test SOURCES integration/mariadb_dialect_test.cpp
   LIBS PkgConfig::LIBMARIADB)
-add_test(NAME mariadb_dialect COMMAND mariadb_dialect_test)
+add_test(NAME mariadb_dialect
+  COMMAND mariadb_dialect_test --gtest_filter=MariadbDialect.*:*/mariadb_forced)
 set_tests_properties(event_store_contract.mariadb_portable consumer_api.mariadb_portable
                      mariadb_portable_consumers mariadb_dialect
   PROPERTIES LABELS "integration;mariadb;tsan" TIMEOUT 300)

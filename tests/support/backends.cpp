@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <memory>
 #include <stdexcept>
+#include <utility>
 
 namespace evs::test {
 namespace {
@@ -57,7 +58,7 @@ mariadb_ptr connect_mariadb(const storage::mariadb_config& config) {
   mysql_optionsv(conn.get(), MYSQL_SET_CHARSET_NAME, "utf8mb4");
   if (mysql_real_connect(conn.get(), config.host.c_str(), config.user.c_str(),
                          config.password.c_str(), nullptr, config.port, nullptr, 0) == nullptr)
-    throw std::runtime_error("cannot connect to the test MariaDB server: " +
+    throw std::runtime_error("cannot connect to the test MariaDB/MySQL server: " +
                              std::string{mysql_error(conn.get())});
   return conn;
 }
@@ -77,11 +78,14 @@ std::string unique_schema_name() {
 std::string required_env(const char* name) {
   const char* value = std::getenv(name);
   if (value == nullptr || *value == '\0') {
-    const bool mariadb = std::string_view{name}.starts_with("EVS_TEST_MARIADB");
+    const std::string_view variable{name};
+    const auto [server, script] =
+        variable.starts_with("EVS_TEST_MARIADB") ? std::pair{"MariaDB", "scripts/with-mariadb"}
+        : variable.starts_with("EVS_TEST_MYSQL") ? std::pair{"MySQL", "scripts/with-mysql"}
+                                                 : std::pair{"PostgreSQL", "scripts/with-postgres"};
     throw std::runtime_error(
-        std::string{name} + " is not set: these tests need a " +
-        (mariadb ? "MariaDB" : "PostgreSQL") + " server. Run them through " +
-        (mariadb ? "scripts/with-mariadb" : "scripts/with-postgres") +
+        std::string{name} + " is not set: these tests need a " + server +
+        " server. Run them through " + script +
         " (as `make test` does), which starts a throwaway server and sets it.");
   }
   return value;
@@ -97,7 +101,7 @@ test_database::test_database(const backend& b) : config_{b.config()} {
   }
   schema_ = unique_schema_name();
   if (auto* mariadb = std::get_if<storage::mariadb_config>(&config_)) {
-    // The test user may create databases named evs_* (scripts/with-mariadb).
+    // The test user may create databases named evs_* (scripts/with-mariadb, with-mysql).
     mariadb->database = schema_;
     exec_mariadb(connect_mariadb(*mariadb).get(),
                  "CREATE DATABASE " + schema_ + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");

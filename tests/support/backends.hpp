@@ -47,6 +47,13 @@ inline std::vector<backend> all_backends() {
          config.dialect = storage::mariadb_dialect::portable;
          return storage::storage_config{config};
        }},
+      // A real MySQL (scripts/with-mysql), the dialect left to the store: it must choose the
+      // portable one by itself.
+      {"mysql",
+       [] {
+         return storage::storage_config{
+             storage::mariadb::mariadb_from_url(required_env("EVS_TEST_MYSQL_URL"))};
+       }},
   };
 }
 
@@ -59,8 +66,8 @@ struct backend_name {
 };
 
 // A database nobody else uses: SQLite gets a file in a temporary folder; PostgreSQL gets a
-// schema of its own (on the search_path of every connection the store opens), MariaDB a
-// database of its own, dropped at the end, so tests may run in parallel on one server. Throws
+// schema of its own (on the search_path of every connection the store opens), MariaDB and MySQL
+// a database of its own, dropped at the end, so tests may run in parallel on one server. Throws
 // std::runtime_error when the backend is not available.
 class test_database {
  public:

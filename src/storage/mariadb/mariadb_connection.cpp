@@ -118,12 +118,22 @@ connection::connection(const connect_options& options) : timeout_{options.timeou
       " time_zone = '+00:00', innodb_lock_wait_timeout = " +
       std::to_string(seconds) + ", " +
       statement_timeout_setting(server_, std::chrono::seconds{seconds}));
-  auto packet = query("SELECT @@max_allowed_packet");
-  // Connector/C refuses to send more than its own limit (16 MiB by default) whatever the
-  // server takes.
-  constexpr std::size_t client_limit = std::size_t{16} << 20;
-  if (packet.next())
-    max_statement_bytes_ = std::min(client_limit, static_cast<std::size_t>(packet.int64(0)));
+  auto session = query("SELECT @@max_allowed_packet, @@log_bin AND @@binlog_format = 'STATEMENT'");
+  bool logs_statements = false;
+  if (session.next()) {
+    // Connector/C refuses to send more than its own limit (16 MiB by default) whatever the
+    // server takes.
+    constexpr std::size_t client_limit = std::size_t{16} << 20;
+    max_statement_bytes_ = std::min(client_limit, static_cast<std::size_t>(session.int64(0)));
+    logs_statements = session.int64(1) != 0;
+  }
+  // Under the default REPEATABLE READ, MySQL's InnoDB locks the gaps beside every row an
+  // INSERT ... ON DUPLICATE KEY UPDATE finds stored already, the end of the primary key
+  // included, where every new id goes: writers on overlapping event_ids deadlock one another,
+  // often three times running. The statements need no more than READ COMMITTED, where only
+  // the rows are locked, as on PostgreSQL. InnoDB refuses writes under it when the server
+  // logs statements rather than rows (binlog_format STATEMENT): there the default stays.
+  if (!logs_statements) exec("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
 }
 
 connection::~connection() {

@@ -9,8 +9,10 @@ std::string_view name_of(dialect d) noexcept {
 }
 
 server_flavour flavour_of(std::string_view server_info, unsigned long version) {
-  // MariaDB says so in its version string ("10.11.6-MariaDB-0+deb12u1"); MySQL does not.
-  return {server_info.find("MariaDB") != std::string_view::npos, version, std::string{server_info}};
+  // MariaDB says so in its version string ("10.11.6-MariaDB-0+deb12u1"); MySQL does not
+  // ("9.7.4-2", "8.0.36"), so its description says it for messages and logs.
+  const bool mariadb = server_info.find("MariaDB") != std::string_view::npos;
+  return {mariadb, version, (mariadb ? "" : "MySQL ") + std::string{server_info}};
 }
 
 bool supports_native(const server_flavour& server) noexcept {

@@ -28,7 +28,7 @@ std::string_view name_of(dialect d) noexcept;
 struct server_flavour {
   bool mariadb = false;
   unsigned long version = 0;  // major * 10000 + minor * 100 + patch, as mysql_get_server_version
-  std::string description;    // mysql_get_server_info, for messages
+  std::string description;    // mysql_get_server_info, for messages; "MySQL " before MySQL's
 };
 
 // From mysql_get_server_info() and mysql_get_server_version().
