@@ -57,7 +57,7 @@ const runtime::setting_table<config> table = {
                          [](config& c, const setting_value& v) { c.database.hostname = v.text; }),
     choice_setting<config>(
         "DB_DRIVER", "postgresql", {"postgresql", "mysql", "mariadb"},
-        "the server at DB_HOSTNAME: postgresql, or mysql (a MariaDB server, 10.5 or later; also "
+        "the server at DB_HOSTNAME: postgresql, or mysql (MariaDB, or MySQL 8 or later; also "
         "spelled mariadb)",
         [](config& c, const setting_value& v) { c.database.driver = v.text; }),
     text_setting<config>(
