@@ -161,7 +161,7 @@ if m100 and ("mariadb", 1) in store:
 
 for batch in (100, 1):
     if ("mariadb portable", batch) in store and ("mariadb", batch) in store:
-        ratios[f"MariaDB: raw store events/s @ batch {batch}, portable dialect (MySQL 8's path) "
+        ratios[f"MariaDB: raw store events/s @ batch {batch}, portable dialect (MySQL's path) "
                f"/ native"] = (store[("mariadb portable", batch)]["events_per_s"]
                                / store[("mariadb", batch)]["events_per_s"])
 

@@ -265,7 +265,7 @@ if [[ -n ${EVS_TEST_MARIADB_URL:-} ]]; then
       -e "DROP DATABASE IF EXISTS evs_bench_$1; CREATE DATABASE evs_bench_$1"
     echo "${EVS_TEST_MARIADB_URL%/*}/evs_bench_$1"
   }
-  # auto: the native dialect on MariaDB; portable: the path MySQL 8 gets, on the same server.
+  # auto: the native dialect on MariaDB; portable: the path MySQL gets, on the same server.
   for dialect in auto portable; do
     echo "raw MariaDB store ($dialect dialect), batch 100, 4 writers..." >&2
     "$BUILD/bench/store_bench" --backend mariadb --dialect "$dialect" \
