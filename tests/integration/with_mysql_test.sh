@@ -10,7 +10,7 @@ fail() {
   failed=1
 }
 
-client=${EVS_MYSQL_BIN:-/opt/evs-mysql/bin}/mysql
+client=${EVS_MYSQL_BIN:-${EVS_MYSQL_PREFIX:-/opt/evs-mysql}/bin}/mysql
 [[ -x $client ]] || client=mysql
 export client
 

@@ -207,11 +207,15 @@ result<core::stored_event> mariadb_event_store::update(std::int64_t id,
     if (update.occurred_at)
       sql += ", occurred_at = " + (*update.occurred_at ? db.quote(**update.occurred_at) : "NULL");
     sql += " WHERE id = " + std::to_string(id);
-    // MariaDB's UPDATE has no RETURNING: read the row back inside the same transaction.
-    return in_transaction(db, true, [&] {
+    // MariaDB's UPDATE has no RETURNING: read the row back inside the same transaction. The
+    // row is locked first: under READ COMMITTED an UPDATE that matched nothing locks nothing,
+    // and a row committed in between would be read back as if it had been updated.
+    const auto select =
+        "SELECT " EVS_MARIADB_COLUMNS " FROM events WHERE id = " + std::to_string(id);
+    return in_transaction(db, true, [&]() -> result<core::stored_event> {
+      if (auto locked = single_event(db.query(select + " FOR UPDATE")); !locked) return locked;
       db.exec(sql);
-      return single_event(
-          db.query("SELECT " EVS_MARIADB_COLUMNS " FROM events WHERE id = " + std::to_string(id)));
+      return single_event(db.query(select));
     });
   });
 }
