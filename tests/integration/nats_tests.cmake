@@ -40,3 +40,10 @@ evs_integration_executable(jetstream_publisher_test
   SOURCES integration/jetstream_publisher_test.cpp LIBS evs::jetstream)
 add_test(NAME jetstream_publisher COMMAND jetstream_publisher_test)
 set_tests_properties(jetstream_publisher PROPERTIES LABELS "integration;nats;tsan" TIMEOUT 120)
+
+# Ctrl-C through the whole chain of throwaway-server scripts, nested as `make test` nests them.
+add_test(NAME with_scripts_interrupt
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/integration/with_scripts_interrupt_test.sh
+          ${PROJECT_SOURCE_DIR}/scripts)
+set_tests_properties(with_scripts_interrupt PROPERTIES
+  LABELS "integration;postgres;mariadb;mysql;nats" TIMEOUT 180)
