@@ -16,9 +16,13 @@ random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
 tmp=""
 stop_servers() { :; }
 
+# Signals are ignored from here on: the clean-up is bounded, and Ctrl-C reaches every nested
+# script twice (from the terminal, then passed on by the script around it), so the second one
+# would cut this one short and leave its servers and folder behind.
 cleanup() {
   local rc=$?
-  trap - EXIT INT TERM HUP
+  trap - EXIT
+  trap '' INT TERM HUP
   stop_servers
   if [[ -n $tmp ]]; then rm -rf "$tmp"; fi
   exit "$rc"
