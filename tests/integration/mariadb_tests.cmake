@@ -11,7 +11,7 @@
 #   *.mariadb_portable, mariadb_portable_consumers  the suites again in the portable dialect
 
 add_test(NAME with_mariadb
-  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/integration/with_mariadb_test.sh
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/integration/with_mysql_server_test.sh mariadb
           ${PROJECT_SOURCE_DIR}/scripts/with-mariadb)
 set_tests_properties(with_mariadb PROPERTIES LABELS "integration;mariadb" TIMEOUT 300)
 

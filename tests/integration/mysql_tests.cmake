@@ -11,7 +11,7 @@
 #   with_mysql            the throwaway-server script itself
 
 add_test(NAME with_mysql
-  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/integration/with_mysql_test.sh
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/integration/with_mysql_server_test.sh mysql
           ${PROJECT_SOURCE_DIR}/scripts/with-mysql)
 set_tests_properties(with_mysql PROPERTIES LABELS "integration;mysql" TIMEOUT 300)
 
