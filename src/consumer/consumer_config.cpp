@@ -176,14 +176,14 @@ void finish(consumer_config& c) {
                                 std::to_string(c.server.port) + ")");
   c.storage = storage::storage_config_from(c.database);
   storage::check_read_url(c.database.read_url, c.storage);
-  if (const auto* pg = std::get_if<storage::postgres_config>(&c.storage)) {
-    c.writer.writers = pg->write_connections;
+  const auto on_database_server = [&c](std::size_t write_connections) {
+    c.writer.writers = write_connections;
     c.writer.parallel_from_events = parallel_commit_events;
-  }
-  if (const auto* mariadb = std::get_if<storage::mariadb_config>(&c.storage)) {
-    c.writer.writers = mariadb->write_connections;
-    c.writer.parallel_from_events = parallel_commit_events;
-  }
+  };
+  if (const auto* pg = std::get_if<storage::postgres_config>(&c.storage))
+    on_database_server(pg->write_connections);
+  if (const auto* mariadb = std::get_if<storage::mariadb_config>(&c.storage))
+    on_database_server(mariadb->write_connections);
   if (c.ingest_jetstream) c.writer.writers = jetstream_writers;
 }
 
