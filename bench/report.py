@@ -92,6 +92,8 @@ for r in rows:
         workload += f", {r['distinct_tokens']} tokens"
     if r.get("coding") == "gzip":
         workload += ", gzip bodies"
+    if r.get("wal_files") == "new":
+        workload += ", new WAL files"
     if "round" in r:
         workload += f", round {r['round']}"
     events_per_s = ok_events_per_s(r)
@@ -119,7 +121,8 @@ def find(label, per_request, connections, backend="sqlite"):
     for r in rows:
         if (r["label"] == label and r.get("events_per_request") == per_request
                 and r.get("connections") == connections and r.get("backend", backend) == backend
-                and not r.get("distinct_tokens") and r.get("coding", "identity") == "identity"):
+                and not r.get("distinct_tokens") and r.get("coding", "identity") == "identity"
+                and not r.get("wal_files")):
             return r
     return None
 
@@ -128,8 +131,10 @@ ratios = {}
 # Ratio A: each round is an nginx run and a consumer run back to back; the median pair counts.
 rounds = {}
 for r in rows:
-    if "round" in r:
+    if "round" in r and r.get("backend", "sqlite") == "sqlite":
         rounds.setdefault(r["round"], {})[r["label"]] = r
+# PostgreSQL at one event per request, in rounds of its own (recycled WAL files): rate and p99.
+pg_rounds = [r for r in rows if "round" in r and r.get("backend") == "postgres"]
 pair_ratios = [ok_requests(p["consumer"]) / p["consumer"]["seconds"]
                / (ok_requests(p["nginx"]) / p["nginx"]["seconds"])
                for _, p in sorted(rounds.items())
@@ -191,6 +196,12 @@ for name, value in ratios.items():
     print(f"ratio {name}: {value:.2f}")
 if pair_ratios:
     print("ratio A per round (median above): " + ", ".join(f"{v:.2f}" for v in pair_ratios))
+if pg_rounds:
+    rates = [ok_requests(r) / r["seconds"] for r in pg_rounds if r["seconds"]]
+    p99s = [r["p99_ms"] for r in pg_rounds]
+    print("PostgreSQL @1 ev/req, 64 conn, recycled WAL files, per round: "
+          + ", ".join(f"{rate:,.0f} req/s p99 {p99:.1f} ms" for rate, p99 in zip(rates, p99s))
+          + f"; median {statistics.median(rates):,.0f} req/s, p99 {statistics.median(p99s):.1f} ms")
 print(f"machine: {platform.node()} {os.cpu_count()} cores, {platform.platform()}")
 
 with open(out_path, "w") as f:

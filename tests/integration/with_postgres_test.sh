@@ -12,6 +12,7 @@ fail() {
 marker=$(mktemp)
 "$script" bash -c 'psql -X -q -t -c "SELECT 1" "$EVS_TEST_PG_URL" >/dev/null &&
   PGPASSWORD=$DB_PASSWORD psql -X -q -t -h "$DB_HOSTNAME" -p "$DB_PORT" -U "$DB_USER" -d "$DB_DATASET" -c "SELECT 1" >/dev/null &&
+  psql -X -q -v ON_ERROR_STOP=1 -c "CHECKPOINT" "$EVS_TEST_PG_URL" &&
   echo "$EVS_TEST_PG_DATA" >'"$marker"' && exit 3'
 rc=$?
 [[ $rc -eq 3 ]] || fail "exit code $rc, expected the command's 3 (or the database was not reachable)"
